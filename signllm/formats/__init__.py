@@ -1,0 +1,111 @@
+"""Readers and writers of keypoint files, chosen by extension or by name.
+
+Every adapter converts into the canonical frame on read and back on write (ARCHITECTURE.md).
+`read(path)` returns a list of sequences (a `.skels` file holds many clips); `write(path, seqs)`
+writes atomically.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import BadInputError, UnsupportedFormatError
+from ..pose import PoseSequence
+
+# Refuse files larger than this unless the caller raises it: a multi-GB file is almost always
+# a mistake, and reading it would exhaust memory instead of failing with a clear message.
+DEFAULT_MAX_BYTES = int(os.environ.get("SIGNLLM_MAX_FILE_BYTES", 2 * 1024**3))
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    module: str          # module with read(path, **options) and, if writable, write(path, seqs, **options)
+    extensions: tuple[str, ...]
+    description: str
+    folder: bool = False  # a folder of per-frame files
+    writable: bool = True
+
+    def load(self):
+        return importlib.import_module(self.module)
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("skels", "signllm.formats.skels", (".skels",),
+           "Progressive Transformers / Prompt2Sign .skels (v1 50x3 + counter, or 2025 DWPose 384 "
+           "+ counter) with .text/.gloss/.files siblings"),
+    Format("pose", "signllm.formats.posefile", (".pose",),
+           "pose-format .pose (MediaPipe Holistic or OpenPose header)"),
+    Format("npz", "signllm.formats.npz", (".npz",), "signllm's documented keypoint .npz"),
+    Format("openpose", "signllm.formats.openpose", (), "folder of OpenPose *_keypoints.json",
+           folder=True, writable=False),
+    Format("dwpose", "signllm.formats.dwpose", (), "folder of DWPose per-frame .npz",
+           folder=True, writable=False),
+)
+_BY_NAME = {f.name: f for f in FORMATS}
+
+
+def get_format(name: str) -> Format:
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise UnsupportedFormatError(
+            f"unknown format {name!r}; known: {', '.join(_BY_NAME)}") from None
+
+
+def detect_format(path: str | os.PathLike, for_writing: bool = False) -> Format:
+    """The format of `path`, from its extension, or from its contents for a folder."""
+    path = Path(path)
+    if not for_writing and path.is_dir():
+        if any(path.glob("*_keypoints.json")):
+            return _BY_NAME["openpose"]
+        if any(path.glob("*.npz")):
+            return _BY_NAME["dwpose"]
+        raise UnsupportedFormatError(
+            f"{path}: folder holds neither OpenPose *_keypoints.json nor DWPose .npz frames")
+    suffix = path.suffix.lower()
+    for fmt in FORMATS:
+        if suffix in fmt.extensions:
+            return fmt
+    known = ", ".join(e for f in FORMATS for e in f.extensions)
+    raise UnsupportedFormatError(
+        f"{path}: unknown extension {suffix or '(none)'!r}; known: {known}, or a folder of "
+        "OpenPose JSON / DWPose .npz frames")
+
+
+def check_size(path: Path, max_bytes: int | None = None) -> None:
+    """Fail fast on a missing, empty or oversized file."""
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    if not path.exists():
+        raise BadInputError("no such file or folder", path=path)
+    if path.is_file():
+        size = path.stat().st_size
+        if size == 0:
+            raise BadInputError("file is empty", path=path)
+        if size > limit:
+            raise BadInputError(
+                f"file is {size / 1024**3:.1f} GiB, over the limit of {limit / 1024**3:.1f} GiB "
+                "(raise it with SIGNLLM_MAX_FILE_BYTES)", path=path)
+
+
+def read(path: str | os.PathLike, format: str | None = None, **options) -> list[PoseSequence]:
+    path = Path(path)
+    check_size(path, options.pop("max_bytes", None))
+    fmt = get_format(format) if format else detect_format(path)
+    return fmt.load().read(path, **options)
+
+
+def write(path: str | os.PathLike, sequences: Sequence[PoseSequence] | PoseSequence,
+          format: str | None = None, **options) -> None:
+    path = Path(path)
+    if isinstance(sequences, PoseSequence):
+        sequences = [sequences]
+    if not sequences:
+        raise BadInputError("nothing to write: no sequences", path=path)
+    fmt = get_format(format) if format else detect_format(path, for_writing=True)
+    if not fmt.writable:
+        raise UnsupportedFormatError(f"{path}: format {fmt.name!r} can be read but not written")
+    fmt.load().write(path, list(sequences), **options)

@@ -1,0 +1,92 @@
+"""The generator interface every text -> pose producer implements.
+
+`stream()` is the primitive: it returns the information known before the first frame (the
+LangGloss the generator understood, how each word will be produced) plus an iterator that yields
+frames as they are decoded. `generate()` collects a stream into a `PoseSequence`.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import numpy as np
+
+from .languages import Language
+from .pose import PoseSequence
+from .skeleton import PROMPT2SIGN_50, Skeleton
+
+
+@dataclass
+class WordReport:
+    """How one input word was produced, so nothing is dropped silently."""
+    word: str
+    how: str          # "model", "lexicon", "fingerspelled" or "skipped"
+    detail: str = ""  # e.g. the lexicon clip, or why the word was skipped
+
+
+@dataclass
+class StreamInfo:
+    language: Language
+    text: str                      # the sentence that is signed (extracted from a prompt if any)
+    gloss: str                     # gloss / LangGloss actually used
+    generator: str                 # "signllm" or "lexicon"
+    model: str = ""                # checkpoint name or lexicon description
+    mode: str = ""                 # "mlsf" or "prompt" for the SignLLM model
+    fps: float = 25.0
+    skeleton: Skeleton = PROMPT2SIGN_50
+    words: list[WordReport] = field(default_factory=list)
+
+
+@dataclass
+class Frame:
+    joints: np.ndarray       # (J, 3) float32, canonical frame
+    confidence: np.ndarray   # (J,) float32
+    counter: float | None = None  # the model's progress estimate in [0, 1], if it has one
+
+
+@dataclass
+class GenerationStream:
+    info: StreamInfo
+    frames: Iterator[Frame]
+
+    def collect(self) -> PoseSequence:
+        frames = list(self.frames)
+        joints = np.stack([f.joints for f in frames]) if frames else \
+            np.zeros((0, self.info.skeleton.num_joints, 3), np.float32)
+        conf = np.stack([f.confidence for f in frames]) if frames else \
+            np.zeros((0, self.info.skeleton.num_joints), np.float32)
+        return PoseSequence(joints, conf, fps=self.info.fps, skeleton=self.info.skeleton,
+                            text=self.info.text, gloss=self.info.gloss,
+                            language=self.info.language.code, name=self.info.text[:60])
+
+
+class Generator:
+    """Base class: subclasses implement `stream`."""
+
+    name = "generator"
+
+    def stream(self, text: str, language: str | Language | None = None, *,
+               seed: int | None = None, fps: float | None = None) -> GenerationStream:
+        raise NotImplementedError
+
+    def generate(self, text: str, language: str | Language | None = None, **options) -> PoseSequence:
+        return self.stream(text, language, **options).collect()
+
+
+# name -> "module:factory"; each factory takes keyword options and returns a Generator.
+GENERATORS = {
+    "signllm": "signllm.model.generator:load_signllm_generator",
+    "lexicon": "signllm.lexicon:load_lexicon_generator",
+}
+
+
+def load_generator(name: str = "signllm", **options) -> Generator:
+    """Build a generator by name ("signllm" or "lexicon") with its options."""
+    from .errors import BadInputError
+
+    try:
+        module_name, factory = GENERATORS[name].split(":")
+    except KeyError:
+        raise BadInputError(f"unknown generator {name!r}; choose from {', '.join(GENERATORS)}") from None
+    return getattr(importlib.import_module(module_name), factory)(**options)
