@@ -1,0 +1,382 @@
+"""The `lexicon` generator: real recorded signs, retrieved and joined, with fingerspelling fallback.
+
+Why: it is both the baseline the SignLLM model is measured against and the way users with their
+own recordings get real signs for their words. A word is produced, in this order, by
+1. a user lexicon (`--lexicon DIR`, spoken-to-signed's `index.csv` + `.pose` layout),
+2. fingerspelling with the language's manual alphabet (real or labelled proxy clips),
+3. otherwise it is reported as skipped, with the reason. If nothing at all can be produced the
+   request fails with NoDataError saying how to add data: motion is never invented.
+
+Clips are read through the core's `.pose` reader (`signllm.formats.read`) into the 50-joint
+layout; holds are joined with eased transitions and pauses from `signllm.fingerspelling.Timing`.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from .errors import BadInputError, NoDataError
+from .fingerspelling import (HOW_TO_ADD_DATA, PHRASE_PUNCTUATION, SENTENCE_PUNCTUATION, Alphabet,
+                             SpelledToken, Step, Timing, alphabet_status, get_alphabet, schedule,
+                             spell_word, tokenize, upper)
+from .generation import Frame, GenerationStream, Generator, StreamInfo, WordReport
+from .languages import Language, get_language
+from .skeleton import L_HAND, L_WRIST, PROMPT2SIGN_50, R_HAND, R_WRIST
+
+log = logging.getLogger(__name__)
+
+INDEX_COLUMNS = ("path", "spoken_language", "signed_language", "start", "end", "words",
+                 "glosses", "priority")
+MAX_PHRASE_WORDS = 4
+PUNCTUATION = PHRASE_PUNCTUATION + SENTENCE_PUNCTUATION
+
+
+def package_alphabet_dir() -> Path:
+    """The fingerspelling clips of the installed `spoken-to-signed` package (never copied)."""
+    spec = importlib.util.find_spec("spoken_to_signed")
+    if spec is None or not spec.submodule_search_locations:
+        raise NoDataError("the fingerspelling clips come from the 'spoken-to-signed' package, which "
+                          "is not installed; run: pip install 'signllm[corpus]'")
+    return Path(next(iter(spec.submodule_search_locations))) / "assets" / "fingerspelling_lexicon"
+
+
+# --------------------------------------------------------------------------- user lexicons
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    path: Path
+    spoken_language: str
+    signed_language: str
+    start_ms: int
+    end_ms: int          # 0 = to the end of the clip
+    words: str
+    glosses: str
+    priority: int        # lower is better (spoken-to-signed's convention)
+    line: int
+
+
+class UserLexicon:
+    """A folder with `index.csv` (spoken-to-signed's columns) and the `.pose` files it names."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        index = self.folder / "index.csv"
+        if not index.is_file():
+            raise BadInputError("a lexicon folder needs an index.csv with columns "
+                                + ",".join(INDEX_COLUMNS), path=self.folder)
+        self.entries = self._read(index)
+        self._by_phrase: dict[tuple[str, str], list[LexiconEntry]] = {}
+        for entry in self.entries:
+            for phrase in {entry.words, entry.glosses}:
+                key = normalise_phrase(phrase)
+                if key:
+                    self._by_phrase.setdefault((entry.signed_language, key), []).append(entry)
+        for candidates in self._by_phrase.values():
+            candidates.sort(key=lambda e: e.priority)
+
+    def _read(self, index: Path) -> list[LexiconEntry]:
+        with open(index, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in INDEX_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise BadInputError(f"index.csv lacks column(s) {', '.join(missing)}; expected "
+                                    + ",".join(INDEX_COLUMNS), path=index, line=1)
+            entries = []
+            for line, row in enumerate(reader, start=2):
+                try:
+                    start, end, priority = int(row["start"] or 0), int(row["end"] or 0), \
+                        int(row["priority"] or 0)
+                except ValueError:
+                    raise BadInputError(f"start/end/priority must be integers (milliseconds), got "
+                                        f"{row['start']!r}/{row['end']!r}/{row['priority']!r}",
+                                        path=index, line=line) from None
+                if start < 0 or (end and end <= start):
+                    raise BadInputError(f"bad time span start={start} end={end} ms", path=index,
+                                        line=line)
+                path = (self.folder / row["path"]).resolve()
+                if not path.is_relative_to(self.folder.resolve()):
+                    raise BadInputError(f"path {row['path']!r} leaves the lexicon folder",
+                                        path=index, line=line)
+                entries.append(LexiconEntry(path, row["spoken_language"].strip(),
+                                            row["signed_language"].strip().casefold(), start, end,
+                                            row["words"].strip(), row["glosses"].strip(), priority,
+                                            line))
+        return entries
+
+    def lookup(self, words: list[str], language: Language) -> LexiconEntry | None:
+        keys = {language.code, language.signllm_name.casefold(), *(a.casefold() for a in language.aliases)}
+        phrase = normalise_phrase(" ".join(words))
+        for key in keys:
+            found = self._by_phrase.get((key, phrase))
+            if found:
+                return found[0]
+        return None
+
+
+def normalise_phrase(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+# --------------------------------------------------------------------------- clips
+
+@dataclass
+class Clip:
+    joints: np.ndarray      # (T, 50, 3), gaps filled
+    confidence: np.ndarray  # (T, 50)
+    fps: float
+
+
+def fill_gaps(joints: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+    """Give missing joints a position (nearest frame where present; else their wrist).
+
+    Interpolating towards a missing joint's stored zeros would fling the hand to the neck; the
+    filled joints keep confidence 0, so consumers still know they were not observed.
+    """
+    joints = joints.copy()
+    frames = np.arange(len(joints))
+    for j in range(joints.shape[1]):
+        present = confidence[:, j] > 0
+        if present.all() or not present.any():
+            continue
+        nearest = np.searchsorted(frames[present], frames).clip(0, present.sum() - 1)
+        before = (nearest - 1).clip(0)
+        pick = np.where(np.abs(frames[present][before] - frames) < np.abs(frames[present][nearest] - frames),
+                        before, nearest)
+        joints[~present, j] = joints[present][pick[~present], j]
+    for hand, wrist in ((L_HAND, L_WRIST), (R_HAND, R_WRIST)):
+        absent = ~(confidence[:, hand] > 0).any(axis=0)
+        joints[:, hand[absent]] = joints[:, [wrist]]
+    return joints
+
+
+@lru_cache(maxsize=512)
+def load_clip(path: Path, start_ms: int = 0, end_ms: int = 0) -> Clip:
+    from .formats import read
+
+    seq = read(path)[0]
+    if seq.skeleton.num_joints != PROMPT2SIGN_50.num_joints:
+        raise BadInputError(f"expected the 50-joint layout, got {seq.skeleton.name}", path=path)
+    first = int(np.floor(start_ms / 1000 * seq.fps))
+    last = int(np.ceil(end_ms / 1000 * seq.fps)) if end_ms else seq.num_frames
+    joints, conf = seq.joints[first:last], seq.confidence[first:last]
+    if len(joints) == 0:
+        raise BadInputError(f"time span {start_ms}-{end_ms} ms holds no frames "
+                            f"({seq.num_frames} frames at {seq.fps} fps)", path=path)
+    return Clip(fill_gaps(joints, conf), conf, seq.fps)
+
+
+def resample(joints: np.ndarray, frames: int) -> np.ndarray:
+    """Linear time-resampling of (T, J, 3) to `frames` frames."""
+    if len(joints) == 1 or frames == 1:
+        return np.repeat(joints[len(joints) // 2][None], frames, axis=0)
+    src = np.linspace(0, len(joints) - 1, frames)
+    lo = np.floor(src).astype(int)
+    hi = np.minimum(lo + 1, len(joints) - 1)
+    w = (src - lo)[:, None, None]
+    return (1 - w) * joints[lo] + w * joints[hi]
+
+
+def ease(a: np.ndarray, b: np.ndarray, frames: int) -> np.ndarray:
+    """`frames` in-between poses from a to b (exclusive), smoothstep-eased like a real hand."""
+    t = np.arange(1, frames + 1) / (frames + 1)
+    t = (t * t * (3 - 2 * t))[:, None, None]
+    return (1 - t) * a[None] + t * b[None]
+
+
+# --------------------------------------------------------------------------- planning
+
+@dataclass
+class Segment:
+    """Poses to show for one step, with how many eased frames lead into it."""
+    poses: np.ndarray        # (n, 50, 3)
+    confidence: np.ndarray   # (50,)
+    transition: int
+
+
+def letter_segment(step: Step, alphabet: Alphabet, root: Path, timing: Timing) -> Segment:
+    info = alphabet.letters[step.unit]
+    clip = load_clip(root / info.path)
+    hold = clip.joints[info.start:info.end]
+    poses = resample(hold, step.frames).astype(np.float32)
+    if step.glide and info.hands != "both":
+        side = R_HAND if info.hands == "right" else L_HAND
+        wrist = R_WRIST if info.hands == "right" else L_WRIST
+        # The signer's outward direction: -X for the right hand (+X is the signer's left).
+        offset = np.array([-timing.double_glide_m if info.hands == "right" else timing.double_glide_m,
+                           0, 0], np.float32)
+        poses[:, [*side, wrist]] += offset * np.linspace(0, 1, len(poses))[:, None, None]
+    confidence = (clip.confidence[info.start:info.end] > 0).mean(axis=0) > 0.5
+    return Segment(poses, confidence.astype(np.float32), step.transition)
+
+
+def sign_segment(entry: LexiconEntry, fps: float, transition: int) -> Segment:
+    clip = load_clip(entry.path, entry.start_ms, entry.end_ms)
+    frames = max(1, int(round(len(clip.joints) / clip.fps * fps)))
+    confidence = (clip.confidence > 0).mean(axis=0) > 0.5
+    return Segment(resample(clip.joints, frames).astype(np.float32), confidence.astype(np.float32),
+                   transition)
+
+
+def render(segments: list[Segment], rest_start: np.ndarray, rest_end: np.ndarray,
+           lead_in: int, lead_out: int) -> tuple[np.ndarray, np.ndarray]:
+    """Join segments: rest -> eased transitions and holds -> rest. Returns joints, confidence."""
+    parts, conf = [rest_start[None]], [np.ones((1, rest_start.shape[0]), np.float32)]
+    previous = rest_start
+    for i, seg in enumerate(segments):
+        lead = lead_in if i == 0 else seg.transition
+        between = ease(previous, seg.poses[0], lead)
+        parts += [between, seg.poses]
+        conf += [np.repeat(seg.confidence[None], len(between) + len(seg.poses), axis=0)]
+        previous = seg.poses[-1]
+    parts += [ease(previous, rest_end, lead_out), rest_end[None]]
+    conf += [np.ones((lead_out + 1, rest_end.shape[0]), np.float32)]
+    return np.concatenate(parts).astype(np.float32), np.concatenate(conf).astype(np.float32)
+
+
+@dataclass
+class Plan:
+    words: list[WordReport]
+    gloss: str
+    items: list            # Step (letters, pauses) or ("sign", LexiconEntry)
+
+
+class LexiconGenerator(Generator):
+    """Retrieval + concatenation of real clips; see the module docstring for the order."""
+
+    name = "lexicon"
+
+    def __init__(self, lexicon: str | Path | None = None, timing: Timing = Timing(),
+                 fps: float = 25.0):
+        self.user = UserLexicon(lexicon) if lexicon else None
+        self.timing = timing
+        self.fps = fps
+
+    def describe(self) -> str:
+        return f"lexicon {self.user.folder} + fingerspelling" if self.user else "fingerspelling clips"
+
+    def plan(self, text: str, language: Language, fps: float,
+             rng: np.random.Generator | None) -> Plan:
+        try:
+            alphabet = get_alphabet(language)
+        except NoDataError:
+            alphabet = None
+        tokens = tokenize(text)
+        words: list[WordReport] = []
+        gloss: list[str] = []
+        items: list = []
+        pending: list[SpelledToken] = []
+
+        def flush():
+            if pending:
+                items.extend(schedule(pending, alphabet, fps, self.timing, rng))
+                pending.clear()
+
+        i = 0
+        while i < len(tokens):
+            entry, size = self._lookup(tokens, i, language)
+            if entry is not None:
+                flush()
+                phrase = " ".join(tokens[i:i + size])
+                items.append(("sign", entry))
+                words.append(WordReport(phrase, "lexicon", f"{entry.path.name} "
+                                        f"[{entry.start_ms}-{entry.end_ms or 'end'} ms]"))
+                gloss.append(entry.glosses or upper(phrase, language.spoken).replace(" ", "-"))
+                i += size
+                continue
+            token = tokens[i]
+            i += 1
+            if alphabet is None:
+                if token[0].isalnum():
+                    words.append(WordReport(token, "skipped", f"no lexicon sign, and "
+                                            f"{language.signllm_name} has no alphabet "
+                                            f"({alphabet_status(language)[1]})"))
+                continue
+            if token in PUNCTUATION:
+                pending.append(SpelledToken(token, [], [], punctuation=True))
+                gloss.append(token)
+                continue
+            spelled = spell_word(token, alphabet)
+            note = "" if alphabet.status == "real" else f" with the {alphabet.source} alphabet (proxy)"
+            if spelled.units:
+                pending.append(spelled)
+                gloss.append(spelled.gloss)
+                detail = spelled.gloss + note
+                if spelled.missing:
+                    detail += f"; left out {''.join(spelled.missing)!r}: no clip in the alphabet"
+                words.append(WordReport(token, "fingerspelled", detail))
+            else:
+                words.append(WordReport(token, "skipped", f"{''.join(spelled.missing)!r} has no "
+                                        f"clip in the {alphabet.source} alphabet"))
+        flush()
+        return Plan(words, " ".join(gloss), items)
+
+    def _lookup(self, tokens: list[str], i: int, language: Language):
+        if self.user is None or not tokens[i][0].isalnum():
+            return None, 0
+        for size in range(min(MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
+            entry = self.user.lookup(tokens[i:i + size], language)
+            if entry is not None:
+                return entry, size
+        return None, 0
+
+    def stream(self, text: str, language: str | Language | None = None, *,
+               seed: int | None = None, fps: float | None = None) -> GenerationStream:
+        if language is None:
+            raise BadInputError("the lexicon generator needs a language (e.g. --lang ase)")
+        lang = get_language(language)
+        fps = float(fps or self.fps)
+        rng = np.random.default_rng(seed) if seed is not None else None
+        plan = self.plan(text, lang, fps, rng)
+        if not any(not isinstance(item, Step) or item.kind == "letter" for item in plan.items):
+            skipped = "; ".join(f"{w.word}: {w.detail}" for w in plan.words) or "no words in the text"
+            raise NoDataError(f"nothing to sign in {lang.signllm_name} ({lang.code}) for {text!r} "
+                              f"({skipped}); {HOW_TO_ADD_DATA}")
+        joints, confidence = self._render(plan, lang, fps)
+        info = StreamInfo(language=lang, text=text, gloss=plan.gloss, generator=self.name,
+                          model=self.describe(), fps=fps, words=plan.words)
+        return GenerationStream(info, _frames(joints, confidence))
+
+    def _render(self, plan: Plan, language: Language, fps: float) -> tuple[np.ndarray, np.ndarray]:
+        alphabet = None
+        root = package_alphabet_dir()
+        segments: list[Segment] = []
+        transition = max(1, int(round(self.timing.transition * fps)))
+        pause_after = 0
+        clips = []
+        for item in plan.items:
+            if isinstance(item, Step) and item.kind == "pause":
+                pause_after += item.frames
+                continue
+            if isinstance(item, Step):
+                alphabet = alphabet or get_alphabet(language)
+                seg = letter_segment(item, alphabet, root, self.timing)
+                clips.append(load_clip(root / alphabet.letters[item.unit].path))
+            else:
+                seg = sign_segment(item[1], fps, transition)
+                clips.append(load_clip(item[1].path, item[1].start_ms, item[1].end_ms))
+            if pause_after and segments:
+                last = segments[-1]
+                last.poses = np.concatenate([last.poses, np.repeat(last.poses[-1:], pause_after, 0)])
+            pause_after = 0
+            segments.append(seg)
+        lead_in = max(1, int(round(self.timing.lead_in * fps)))
+        lead_out = max(1, int(round(self.timing.lead_out * fps)))
+        return render(segments, clips[0].joints[0], clips[-1].joints[-1], lead_in, lead_out)
+
+
+def _frames(joints: np.ndarray, confidence: np.ndarray) -> Iterator[Frame]:
+    for j, c in zip(joints, confidence):
+        yield Frame(j, c)
+
+
+def load_lexicon_generator(lexicon: str | Path | None = None, **_) -> LexiconGenerator:
+    """Factory registered in `signllm.generation.GENERATORS`."""
+    return LexiconGenerator(lexicon=lexicon)
