@@ -1,0 +1,244 @@
+"""Build the default Prompt2Sign-format corpus: real fingerspelling clips, rendered as fluent
+fingerspelling of real words and sentences.
+
+    python -m training.corpus.build --out corpus/ [--languages ase,gsg] [--train 1200 ...]
+
+Layout (what `training/data.py` reads): OUT/<iso>/{train,dev,test}.{skels,text,gloss,files},
+plus OUT/<iso>/{train,dev,test}.words (the word types of each split) and OUT/corpus.json
+(provenance, alphabet status, counts).
+
+Why this way: the only real sign poses we may build on are the letter clips of `spoken-to-signed`
+(research-notes §3). Texts are real: How2Sign and PHOENIX sentences from the shared samples
+(read at build time only, never copied into the package) and frequency-ranked word lists of the
+`wordfreq` package. Splits hold out whole words: every word type belongs to exactly one split,
+so no test word was seen in training. Items are kept to a few words so sequences stay
+trainable on a CPU.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from signllm.atomic import atomic_open
+from signllm.fingerspelling import (alphabet_status, covered_languages,
+                                    get_alphabet, spell_word, tokenize)
+from signllm.formats import write
+from signllm.languages import get_language
+from signllm.lexicon import PUNCTUATION, LexiconGenerator
+
+log = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_DATA = REPO.parent / "shared" / "data"
+SPLITS = ("train", "dev", "test")
+SPLIT_SHARES = {"train": 0.8, "dev": 0.1, "test": 0.1}
+
+# Real sentences per language (files under the shared data folder), read at build time only.
+SENTENCE_SOURCES = {
+    "ase": ["how2sign-dev.text"],
+    "gsg": ["phoenix14t-pt-sample/train.text", "phoenix14t-pt-sample/dev.text"],
+}
+WORDFREQ_TOP = 6000
+MIN_LETTERS, MAX_LETTERS = 2, 10
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path
+    languages: tuple[str, ...]
+    sizes: dict
+    max_words: int = 3
+    seed: int = 0
+    fps: float = 25.0
+    shared_data: Path = SHARED_DATA
+    wordfreq_top: int = WORDFREQ_TOP
+
+
+def split_of(word: str) -> str:
+    """Stable whole-word split: a word type's hash decides its split, the same on every run."""
+    x = int.from_bytes(hashlib.sha1(word.encode("utf-8")).digest()[:8], "big") / 2**64
+    if x < SPLIT_SHARES["train"]:
+        return "train"
+    return "dev" if x < SPLIT_SHARES["train"] + SPLIT_SHARES["dev"] else "test"
+
+
+def word_key(word: str) -> str:
+    return word.casefold()
+
+
+def spoken_form(word: str, language: str) -> str:
+    """Swiss Standard German writes ss for ß."""
+    return word.replace("ß", "ss") if language == "sgg" else word
+
+
+def real_sentences(language: str, shared_data: Path) -> list[list[str]]:
+    sentences = []
+    for name in SENTENCE_SOURCES.get(language, []):
+        path = shared_data / name
+        if not path.is_file():
+            log.warning("%s is absent; building %s from word lists only", path, language)
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            tokens = [spoken_form(t, language) for t in tokenize(line.strip().strip('"'))]
+            if tokens:
+                sentences.append(tokens)
+    return sentences
+
+
+def word_list(language: str, top: int) -> list[str]:
+    """Frequency-ranked real words of the language's written form (wordfreq, offline)."""
+    import wordfreq
+
+    spoken = get_language(language).spoken
+    return [spoken_form(w, language) for w in wordfreq.top_n_list(spoken, top)]
+
+
+def usable(word: str, alphabet) -> bool:
+    """A word every letter of which has a clip, of a length worth spelling."""
+    if not word.isalpha():
+        return False
+    spelled = spell_word(word, alphabet)
+    return not spelled.missing and MIN_LETTERS <= len(spelled.units) <= MAX_LETTERS
+
+
+def make_items(language: str, opts: BuildOptions, rng: np.random.Generator) -> dict[str, list[str]]:
+    """Texts of each split: windows of real sentences, then combinations of the split's words."""
+    alphabet = get_alphabet(language)
+    sentences = real_sentences(language, opts.shared_data)
+    ranked: list[str] = []
+    seen = set()
+    for word in [t for s in sentences for t in s] + word_list(language, opts.wordfreq_top):
+        key = word_key(word)
+        if key not in seen and word not in PUNCTUATION and usable(word, alphabet):
+            seen.add(key)
+            ranked.append(word)
+    vocab = {split: [w for w in ranked if split_of(word_key(w)) == split] for split in SPLITS}
+    items: dict[str, list[str]] = {}
+    for split in SPLITS:
+        wanted = opts.sizes[split]
+        texts: list[str] = []
+        seen_texts = set()
+        windows = [s[i:i + n] for s in sentences for n in range(1, opts.max_words + 1)
+                   for i in range(len(s) - n + 1)]
+        rng.shuffle(windows)
+        for window in windows:
+            words = [t for t in window if t not in PUNCTUATION]
+            if (len(texts) >= wanted // 2 or not words or window[0] in PUNCTUATION
+                    or not all(word_key(w) in seen and split_of(word_key(w)) == split for w in words)):
+                continue
+            text = " ".join(window).replace(" ,", ",").replace(" .", ".").replace(" ?", "?")
+            if text not in seen_texts:
+                seen_texts.add(text)
+                texts.append(text)
+        pool = vocab[split]
+        if not pool:
+            raise ValueError(f"{language}: no usable words fall in the {split} split")
+        weights = 1.0 / np.sqrt(np.arange(1, len(pool) + 1))
+        weights /= weights.sum()
+        for _ in range(wanted * 20):
+            if len(texts) >= wanted:
+                break
+            n = int(rng.choice(np.arange(1, opts.max_words + 1),
+                               p=_word_count_probs(opts.max_words)))
+            text = " ".join(pool[i] for i in rng.choice(len(pool), n, p=weights))
+            if rng.random() < 0.2:
+                text += str(rng.choice([".", "?", "!"]))
+            if text not in seen_texts:
+                seen_texts.add(text)
+                texts.append(text)
+        items[split] = texts
+    items["_vocab"] = vocab  # type: ignore[assignment]
+    return items
+
+
+def _word_count_probs(max_words: int) -> np.ndarray:
+    p = np.array([0.5, 0.3, 0.2, 0.1, 0.05][:max_words], float)
+    return p / p.sum()
+
+
+def build_language(language: str, opts: BuildOptions, progress: bool = True) -> dict:
+    rng = np.random.default_rng([opts.seed, zlib.crc32(language.encode())])
+    items = make_items(language, opts, rng)
+    vocab = items.pop("_vocab")
+    generator = LexiconGenerator(fps=opts.fps)
+    folder = opts.out / language
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for split in SPLITS:
+        sequences = []
+        for i, text in enumerate(tqdm(items[split], desc=f"{language} {split}", disable=not progress,
+                                      leave=False)):
+            seq = generator.generate(text, language, seed=int(rng.integers(2**31)), fps=opts.fps)
+            sequences.append(seq.with_(name=f"{split}/{language}-{i:05d}"))
+        write(folder / f"{split}.skels", sequences)
+        _write_lines(folder / f"{split}.text", [s.text for s in sequences])
+        _write_lines(folder / f"{split}.gloss", [s.gloss for s in sequences])
+        _write_lines(folder / f"{split}.files", [s.name for s in sequences])
+        _write_lines(folder / f"{split}.words", vocab[split])
+        counts[split] = {"items": len(sequences), "frames": int(sum(s.num_frames for s in sequences)),
+                         "word_types": len(vocab[split])}
+    status, note = alphabet_status(language)
+    return {"status": status, "alphabet": get_alphabet(language).source, "note": note,
+            "counts": counts}
+
+
+def _write_lines(path: Path, lines: list[str]) -> None:
+    with atomic_open(path) as handle:
+        handle.write("".join(f"{line}\n" for line in lines))
+
+
+def build(opts: BuildOptions, progress: bool = True) -> dict:
+    manifest = {"source": "spoken-to-signed fingerspelling clips (MediaPipe Holistic .pose)",
+                "texts": {"ase": "How2Sign dev sentences + wordfreq en",
+                          "gsg": "PHOENIX-2014T sample sentences + wordfreq de",
+                          "sgg": "wordfreq de (Swiss spelling: ss for ß)",
+                          "tsm": "wordfreq tr", "slf": "wordfreq it"},
+                "split": "whole words by SHA-1 hash of the lower-cased word, 80/10/10",
+                "fps": opts.fps, "seed": opts.seed, "max_words": opts.max_words, "languages": {}}
+    for language in tqdm(opts.languages, desc="languages", disable=not progress):
+        manifest["languages"][language] = build_language(language, opts, progress)
+    opts.out.mkdir(parents=True, exist_ok=True)
+    with atomic_open(opts.out / "corpus.json") as handle:
+        json.dump(manifest, handle, indent=1, ensure_ascii=False)
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.corpus.build", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, required=True, help="corpus folder to write")
+    parser.add_argument("--languages", default=",".join(covered_languages()),
+                        help="comma-separated ISO 639-3 codes (default: every covered language)")
+    parser.add_argument("--train", type=int, default=1200, help="training items per language")
+    parser.add_argument("--dev", type=int, default=100, help="dev items per language")
+    parser.add_argument("--test", type=int, default=100, help="test items per language")
+    parser.add_argument("--max-words", type=int, default=3, help="words per item, at most")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--fps", type=float, default=25.0)
+    parser.add_argument("--shared-data", type=Path, default=SHARED_DATA,
+                        help="folder with how2sign-dev.text and phoenix14t-pt-sample/")
+    parser.add_argument("--wordfreq-top", type=int, default=WORDFREQ_TOP,
+                        help="how many of each language's most frequent words to draw from")
+    args = parser.parse_args(argv)
+    languages = tuple(get_language(code).code for code in args.languages.split(",") if code)
+    for code in languages:
+        get_alphabet(code)  # NoDataError now, not after building the others
+    opts = BuildOptions(args.out, languages, {"train": args.train, "dev": args.dev, "test": args.test},
+                        args.max_words, args.seed, args.fps, args.shared_data, args.wordfreq_top)
+    manifest = build(opts)
+    for code, entry in manifest["languages"].items():
+        print(f"{code} ({entry['status']}, alphabet {entry['alphabet']}): "
+              + ", ".join(f"{s} {c['items']} items/{c['word_types']} words" for s, c in entry["counts"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
