@@ -1,0 +1,114 @@
+"""The lexicon generator: every covered language, the no-data path, and a user lexicon."""
+import numpy as np
+import pytest
+
+from signllm.errors import BadInputError, NoDataError
+from signllm.fingerspelling import covered_languages
+from signllm.formats import read, write
+from signllm.lexicon import LexiconGenerator, UserLexicon, load_lexicon_generator
+from signllm.pose import PoseSequence
+
+
+@pytest.fixture(scope="module")
+def generator():
+    return LexiconGenerator()
+
+
+@pytest.mark.parametrize("language, text", [
+    ("ase", "Hello world"), ("gsg", "Guten Morgen"), ("sgg", "Schöne Sache"),
+    ("tsm", "Merhaba dünya"), ("slf", "Buongiorno a tutti")])
+def test_every_covered_language_generates_real_motion(generator, language, text):
+    assert language in covered_languages()
+    stream = generator.stream(text, language, seed=0)
+    seq = stream.collect()
+    assert seq.num_frames > 25 and np.isfinite(seq.joints).all()
+    assert seq.language == language and seq.gloss == stream.info.gloss
+    assert [w.how for w in stream.info.words] == ["fingerspelled"] * len(text.split())
+    # The hands move: a joined sequence of letters is not a still pose.
+    assert np.ptp(seq.joints[:, 8:], axis=0).max() > 0.05
+    if language == "slf":
+        assert all("proxy" in w.detail for w in stream.info.words)
+
+
+def test_same_seed_same_motion_and_seed_varies_timing(generator):
+    a = generator.generate("Hello world", "ase", seed=5)
+    b = generator.generate("Hello world", "ase", seed=5)
+    c = generator.generate("Hello world", "ase", seed=6)
+    assert np.array_equal(a.joints, b.joints)
+    assert a.num_frames != c.num_frames or not np.array_equal(a.joints, c.joints)
+
+
+@pytest.mark.parametrize("language", ["kvk", "ssr", "aed", "KSL"])
+def test_no_data_fails_and_says_how_to_add_data(generator, language):
+    with pytest.raises(NoDataError) as info:
+        generator.generate("hello", language)
+    message = str(info.value)
+    assert "--lexicon" in message and "Prompt2Sign" in message
+
+
+def test_unspellable_words_are_reported(generator):
+    stream = generator.stream("Quiz 42 kalem", "tsm", seed=0)
+    how = {w.word: (w.how, w.detail) for w in stream.info.words}
+    assert how["42"][0] == "skipped" and "no clip" in how["42"][1]
+    assert how["Quiz"][0] == "fingerspelled" and "Q" in how["Quiz"][1]
+    assert how["kalem"][0] == "fingerspelled"
+
+
+def _tiny_lexicon(folder, frames=12):
+    """One recorded 'sign' per entry, written through the core's .pose writer."""
+    rng = np.random.default_rng(0)
+    base = read_letter_clip()
+    joints = base[:frames] + rng.normal(0, 0.005, base[:frames].shape).astype(np.float32)
+    write(folder / "hello.pose", PoseSequence.from_joints(joints, fps=25.0, name="hello"))
+    write(folder / "annyeong.pose", PoseSequence.from_joints(joints[::-1].copy(), fps=25.0))
+    (folder / "index.csv").write_text(
+        "path,spoken_language,signed_language,start,end,words,glosses,priority\n"
+        "hello.pose,en,ase,0,0,hello,HELLO,0\n"
+        "annyeong.pose,ko,kvk,0,0,안녕,ANNYEONG,0\n", encoding="utf-8")
+    return folder
+
+
+def read_letter_clip():
+    gen = LexiconGenerator()
+    return gen.generate("ab", "ase", seed=0).joints
+
+
+def test_user_lexicon_gives_real_signs_and_falls_back(tmp_path):
+    folder = _tiny_lexicon(tmp_path)
+    gen = load_lexicon_generator(lexicon=folder)
+    stream = gen.stream("Hello Bob", "ase", seed=0)
+    words = stream.info.words
+    assert (words[0].word, words[0].how) == ("Hello", "lexicon") and "hello.pose" in words[0].detail
+    assert (words[1].word, words[1].how) == ("Bob", "fingerspelled")
+    assert stream.info.gloss.startswith("HELLO B-O-B")
+    assert stream.collect().num_frames > 12
+
+
+def test_user_lexicon_covers_a_language_without_an_alphabet(tmp_path):
+    gen = LexiconGenerator(lexicon=_tiny_lexicon(tmp_path))
+    stream = gen.stream("안녕 친구", "kvk")
+    how = [(w.word, w.how) for w in stream.info.words]
+    assert how == [("안녕", "lexicon"), ("친구", "skipped")]
+    assert "no alphabet" in stream.info.words[1].detail
+    seq = stream.collect()
+    assert seq.num_frames >= 12 and seq.language == "kvk"
+
+
+def test_bad_lexicon_index_names_file_and_line(tmp_path):
+    (tmp_path / "index.csv").write_text("path,words\nx.pose,hi\n", encoding="utf-8")
+    with pytest.raises(BadInputError, match="index.csv.*lacks column"):
+        UserLexicon(tmp_path)
+    (tmp_path / "index.csv").write_text(
+        "path,spoken_language,signed_language,start,end,words,glosses,priority\n"
+        "x.pose,en,ase,abc,0,hi,HI,0\n", encoding="utf-8")
+    with pytest.raises(BadInputError, match="line 2"):
+        UserLexicon(tmp_path)
+    with pytest.raises(BadInputError, match="index.csv"):
+        UserLexicon(tmp_path / "missing")
+
+
+def test_written_pose_reads_back(tmp_path, generator):
+    seq = generator.generate("Hi", "ase", seed=0)
+    write(tmp_path / "hi.pose", seq)
+    back = read(tmp_path / "hi.pose")[0]
+    assert back.num_frames == seq.num_frames

@@ -1,0 +1,57 @@
+"""Prompt mode reads the real Prompt2Sign templates: the right sentence and language for >= 95 %
+of held-out template/sentence pairs, in every language with data.
+
+Scoring: the sentence must come back exactly (surrounding spaces ignored). The templates never
+name the sign language, so the language follows from the template's spoken language:
+English -> ASL; Turkish -> TSL; Italian -> LIS-CH. GSL and DSGS share one identical German
+template file, so without a hint either German sign language (gsg or sgg) counts as right;
+with the language given (as `--lang` does) it must come back exactly. LSA's templates are the
+English ones, and LSA has no data, so it is not scored. Sentences are held-out test-split texts
+of the default corpus (words never seen in training), not the templates' own examples.
+"""
+import numpy as np
+import pytest
+
+from training.corpus.build import BuildOptions, make_items
+
+TEMPLATES = {"ase": "ASL", "gsg": "GSL", "sgg": "DSGS", "tsm": "TSL", "slf": "LIS-CH"}
+ACCEPTED = {"ase": {"ase"}, "gsg": {"gsg", "sgg"}, "sgg": {"gsg", "sgg"}, "tsm": {"tsm"},
+            "slf": {"slf"}}
+
+
+def _code(language):
+    return getattr(language, "code", language)
+
+
+def _pairs(shared_data, language):
+    templates = [t for t in (shared_data / "prompt-templates" / f"prompts_{TEMPLATES[language]}.txt")
+                 .read_text(encoding="utf-8").splitlines() if "{}" in t]
+    opts = BuildOptions(shared_data, (language,), {"train": 0, "dev": 0, "test": 40},
+                        shared_data=shared_data, wordfreq_top=1500)
+    sentences = make_items(language, opts, np.random.default_rng(0))["test"]
+    return [(t.replace("{}", sentences[i % len(sentences)]), sentences[i % len(sentences)])
+            for i, t in enumerate(templates)]
+
+
+@pytest.mark.parametrize("language", sorted(TEMPLATES))
+def test_templates_give_back_sentence_and_language(shared_data, language):
+    from signllm.prompts import parse_prompt
+
+    pairs = _pairs(shared_data, language)
+    plain = hinted = 0
+    for prompt, sentence in pairs:
+        parsed = parse_prompt(prompt)
+        plain += (parsed.was_prompt and parsed.sentence.strip() == sentence
+                  and _code(parsed.language) in ACCEPTED[language])
+        parsed = parse_prompt(prompt, language=language)
+        hinted += (parsed.was_prompt and parsed.sentence.strip() == sentence
+                   and _code(parsed.language) == language)
+    assert plain / len(pairs) >= 0.95, f"{language}: {plain}/{len(pairs)} without a hint"
+    assert hinted / len(pairs) >= 0.95, f"{language}: {hinted}/{len(pairs)} with --lang"
+
+
+def test_a_plain_sentence_is_not_a_prompt():
+    from signllm.prompts import parse_prompt
+
+    parsed = parse_prompt("The weather is nice today", language="ase")
+    assert not parsed.was_prompt and parsed.sentence == "The weather is nice today"
