@@ -15,7 +15,7 @@ from signllm.text_metrics import translation_scores
 from training.backtranslator.checkpoint import load_backtranslator, read_checkpoint
 from training.backtranslator.features import pose_features
 from training.backtranslator.model import CausalLM, LocalBlock, ModelConfig, PrototypeHead
-from training.backtranslator.toy import rest_pose, toy_corpus
+from training.backtranslator.toy import rest_pose, toy_backtranslator, toy_corpus
 from training.backtranslator.train import load_config, train_lm, train_stage1, train_stage2
 
 TINY = "training/configs/backtranslator_tiny.yaml"
@@ -36,11 +36,8 @@ def toy():
 
 @pytest.fixture(scope="module")
 def trained(toy, tmp_path_factory):
-    out = tmp_path_factory.mktemp("bt")
-    cfg = load_config(TINY)
-    stage1 = train_stage1(toy[0], cfg, out)
-    stage2 = train_stage2(stage1, cfg, toy[0], out)
-    return stage1, stage2
+    # shared with test_evaluate_cli.py through the session's base temp folder
+    return toy_backtranslator(tmp_path_factory.getbasetemp() / "toy-backtranslator", toy[0], TINY)
 
 
 def test_features_do_not_depend_on_the_corpus_scale(toy):

@@ -70,3 +70,26 @@ def toy_corpus(n_train: int = 60, n_test: int = 10, seed: int = 0):
     for i, seq in enumerate(train + test):
         seq.name = f"toy-{i:03d}"
     return train, test
+
+
+def degrade(seq: PoseSequence, rng: np.random.Generator, noise: float = 0.02,
+            jitter: int = 2) -> PoseSequence:
+    """A deliberately bad copy of a clip: frames shuffled locally in time (each frame index
+    moved by up to `jitter`) and Gaussian noise of `noise` metres on every joint. Stands in
+    for a weak generator where no trained one is at hand."""
+    idx = np.clip(np.arange(seq.num_frames) + rng.integers(-jitter, jitter + 1, seq.num_frames),
+                  0, seq.num_frames - 1)
+    joints = seq.joints[idx] + rng.normal(0, noise, seq.joints.shape)
+    return seq.with_(joints=joints.astype(np.float32), confidence=seq.confidence[idx])
+
+
+def toy_backtranslator(out_dir, train: list[PoseSequence], config="training/configs/backtranslator_tiny.yaml"):
+    """Train (once: reused if OUT/backtranslator.pt exists) a tiny two-stage back-translator."""
+    from pathlib import Path
+
+    from .train import load_config, train_stage1, train_stage2
+    out = Path(out_dir)
+    if not (out / "backtranslator.pt").exists():
+        cfg = load_config(config)
+        train_stage2(train_stage1(train, cfg, out), cfg, train, out)
+    return out / "stage1.pt", out / "backtranslator.pt"
