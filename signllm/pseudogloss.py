@@ -243,3 +243,9 @@ def pseudo_gloss(text: str, spoken_lang: str) -> list[str]:
         return _closed_class_filter(text, language)
     return [_lower(lemma, language) for lemma, pos in _tagged(text, language)
             if pos in KEPT_POS and any(ch.isalnum() for ch in lemma)]
+
+
+def gloss_line(text: str, spoken_lang: str) -> str:
+    """Pseudo-glosses as a gloss annotation line ("WETTERVORHERSAGE MORGEN ..."), the form
+    Phoenix-2014T's .gloss files use: a text -> gloss front end where no annotation exists."""
+    return " ".join(g.upper() for g in pseudo_gloss(text, spoken_lang))

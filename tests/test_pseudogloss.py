@@ -68,3 +68,9 @@ def test_empty_and_bad_input():
         pseudo_gloss("hallo", "xx")
     with pytest.raises(BadInputError):
         pseudo_gloss(None, "de")
+
+
+def test_gloss_line_is_an_upper_case_annotation():
+    from signllm.pseudogloss import gloss_line
+    assert gloss_line("tiefer luftdruck bestimmt in den nächsten tagen unser wetter .", "gsg") == \
+        "TIEF LUFTDRUCK BESTIMMEN NÄCHST TAG WETTER"
