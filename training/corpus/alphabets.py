@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     index = build_index(args.lexicon_dir or package_alphabet_dir())
     with atomic_open(args.out) as handle:
         json.dump(index, handle, ensure_ascii=False, indent=1, sort_keys=True)
+    args.out.chmod(0o644)  # package data: readable by every user of an installed copy
     print(f"wrote {args.out}: " + ", ".join(f"{k} {len(v['letters'])} letters" for k, v in index.items()))
     return 0
 

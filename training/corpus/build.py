@@ -4,8 +4,9 @@ fingerspelling of real words and sentences.
     python -m training.corpus.build --out corpus/ [--languages ase,gsg] [--train 1200 ...]
 
 Layout (what `training/data.py` reads): OUT/<iso>/{train,dev,test}.{skels,text,gloss,files},
-plus OUT/<iso>/{train,dev,test}.words (the word types of each split) and OUT/corpus.json
-(provenance, alphabet status, counts).
+plus OUT/<iso>/{train,dev,test}.words (the word types of each split), .prompt (each text put
+into a random Prompt2Sign question template of its language) and OUT/corpus.json (provenance,
+alphabet status, counts).
 
 Why this way: the only real sign poses we may build on are the letter clips of `spoken-to-signed`
 (research-notes §3). Texts are real: How2Sign and PHOENIX sentences from the shared samples
@@ -46,6 +47,9 @@ SENTENCE_SOURCES = {
     "ase": ["how2sign-dev.text"],
     "gsg": ["phoenix14t-pt-sample/train.text", "phoenix14t-pt-sample/dev.text"],
 }
+# Prompt2Sign's question templates, per language, for the Prompt2LangGloss model's inputs.
+TEMPLATE_FILES = {"ase": "ASL", "gsg": "GSL", "sgg": "DSGS", "ssr": "LSF-CH", "slf": "LIS-CH",
+                  "aed": "LSA", "kvk": "KSL", "tsm": "TSL"}
 WORDFREQ_TOP = 6000
 MIN_LETTERS, MAX_LETTERS = 2, 10
 
@@ -91,6 +95,14 @@ def real_sentences(language: str, shared_data: Path) -> list[list[str]]:
             if tokens:
                 sentences.append(tokens)
     return sentences
+
+
+def templates(language: str, shared_data: Path) -> list[str]:
+    path = shared_data / "prompt-templates" / f"prompts_{TEMPLATE_FILES[language]}.txt"
+    if not path.is_file():
+        log.warning("%s is absent; no .prompt files for %s", path, language)
+        return []
+    return [t for t in path.read_text(encoding="utf-8").splitlines() if "{}" in t]
 
 
 def word_list(language: str, top: int) -> list[str]:
@@ -169,6 +181,7 @@ def build_language(language: str, opts: BuildOptions, progress: bool = True) -> 
     items = make_items(language, opts, rng)
     vocab = items.pop("_vocab")
     generator = LexiconGenerator(fps=opts.fps)
+    prompt_templates = templates(language, opts.shared_data)
     folder = opts.out / language
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
@@ -183,6 +196,10 @@ def build_language(language: str, opts: BuildOptions, progress: bool = True) -> 
         _write_lines(folder / f"{split}.gloss", [s.gloss for s in sequences])
         _write_lines(folder / f"{split}.files", [s.name for s in sequences])
         _write_lines(folder / f"{split}.words", vocab[split])
+        if prompt_templates:
+            _write_lines(folder / f"{split}.prompt",
+                         [prompt_templates[int(rng.integers(len(prompt_templates)))].replace("{}", s.text)
+                          for s in sequences])
         counts[split] = {"items": len(sequences), "frames": int(sum(s.num_frames for s in sequences)),
                          "word_types": len(vocab[split])}
     status, note = alphabet_status(language)
