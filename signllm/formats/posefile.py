@@ -1,0 +1,249 @@
+"""pose-format `.pose` files (the sign-language-processing ecosystem's format), via `pose-format`.
+
+Reading, in order of preference:
+1. A `SIGNLLM_PROMPT2SIGN_50` component (written by us): the exact 50 joints, decoded with the
+   fixed canvas mapping below. A `_2D` suffix on the name marks depth as unknown.
+2. MediaPipe Holistic (`POSE_LANDMARKS` + hand components): nose = body 0, neck = midpoint of
+   shoulders 11/12 (confidence = the smaller of the two), right shoulder/elbow/wrist = 12/14/16,
+   left = 11/13/15, hands in the same 21-point order as OpenPose.
+3. OpenPose (`pose_keypoints_2d` + `hand_*_keypoints_2d`): BODY_25 0-7 and both hands.
+
+Holistic and OpenPose data are image pixels (x right, y down) and go through
+`_image2d.image_to_canonical` (neck origin, scale from the median shoulder width, Z = 0,
+`depth_known=False`). Holistic's z is not used: in spoken-to-signed's fingerspelling clips it is
+about 250 +/- 3 on a 500-pixel canvas (MediaPipe's relative depth, quantised to 0.1), a spread
+about 1/70 of the shoulder width, so it carries no usable metric depth. Several people: the
+person with the highest mean confidence over the mapped joints is used. Masked points have
+confidence 0.
+
+Writing: a Holistic header that spoken-to-signed and pose-format's tools understand
+(`POSE_LANDMARKS` 33, `FACE_LANDMARKS` 478 without limbs, left/right hands, empty
+`POSE_WORLD_LANDMARKS`) filled with the joints we have (all other points masked), plus the
+`SIGNLLM_PROMPT2SIGN_50` component holding all 50 joints exactly -- the neck of a `.skels` clip is
+not the shoulders' midpoint, so Holistic alone cannot round-trip. Everything is drawn on a
+1000 x 1000 canvas: x_px = 500 + 500 X, y_px = 400 - 500 Y, z_px = -500 Z (1 m = 500 px, neck
+at (500, 400), y down and z toward the camera like MediaPipe). fps and confidences are stored;
+text, gloss and language have no place in `.pose` and are dropped.
+"""
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from ..atomic import atomic_path
+from ..errors import BadInputError
+from ..pose import PoseSequence
+from ..skeleton import (L_ELBOW, L_HAND, L_SHOULDER, L_WRIST, NECK, NOSE, PROMPT2SIGN_50,
+                        R_ELBOW, R_HAND, R_SHOULDER, R_WRIST)
+from ._image2d import image_to_canonical
+
+log = logging.getLogger(__name__)
+
+SIGNLLM_COMPONENT = "SIGNLLM_PROMPT2SIGN_50"
+CANVAS = 1000
+PX_PER_M = 500.0
+ORIGIN_PX = np.array([500.0, 400.0, 0.0])
+_AXES = np.array([1.0, -1.0, -1.0])  # canonical -> image (x right, y down, z toward camera)
+
+BODY_POINTS = (
+    "NOSE", "LEFT_EYE_INNER", "LEFT_EYE", "LEFT_EYE_OUTER", "RIGHT_EYE_INNER", "RIGHT_EYE",
+    "RIGHT_EYE_OUTER", "LEFT_EAR", "RIGHT_EAR", "MOUTH_LEFT", "MOUTH_RIGHT", "LEFT_SHOULDER",
+    "RIGHT_SHOULDER", "LEFT_ELBOW", "RIGHT_ELBOW", "LEFT_WRIST", "RIGHT_WRIST", "LEFT_PINKY",
+    "RIGHT_PINKY", "LEFT_INDEX", "RIGHT_INDEX", "LEFT_THUMB", "RIGHT_THUMB", "LEFT_HIP",
+    "RIGHT_HIP", "LEFT_KNEE", "RIGHT_KNEE", "LEFT_ANKLE", "RIGHT_ANKLE", "LEFT_HEEL",
+    "RIGHT_HEEL", "LEFT_FOOT_INDEX", "RIGHT_FOOT_INDEX")
+BODY_LIMBS = ((0, 1), (1, 2), (2, 3), (3, 7), (0, 4), (4, 5), (5, 6), (6, 8), (9, 10), (11, 12),
+              (11, 13), (13, 15), (15, 17), (15, 19), (15, 21), (17, 19), (12, 14), (14, 16),
+              (16, 18), (16, 20), (16, 22), (18, 20), (11, 23), (12, 24), (23, 24), (23, 25),
+              (24, 26), (25, 27), (26, 28), (27, 29), (28, 30), (29, 31), (30, 32), (27, 31),
+              (28, 32))
+HAND_POINTS = (
+    "WRIST", "THUMB_CMC", "THUMB_MCP", "THUMB_IP", "THUMB_TIP", "INDEX_FINGER_MCP",
+    "INDEX_FINGER_PIP", "INDEX_FINGER_DIP", "INDEX_FINGER_TIP", "MIDDLE_FINGER_MCP",
+    "MIDDLE_FINGER_PIP", "MIDDLE_FINGER_DIP", "MIDDLE_FINGER_TIP", "RING_FINGER_MCP",
+    "RING_FINGER_PIP", "RING_FINGER_DIP", "RING_FINGER_TIP", "PINKY_MCP", "PINKY_PIP",
+    "PINKY_DIP", "PINKY_TIP")
+HAND_LIMBS = ((0, 1), (1, 2), (2, 3), (3, 4), (0, 5), (5, 6), (6, 7), (7, 8), (5, 9), (9, 10),
+              (10, 11), (11, 12), (9, 13), (13, 14), (14, 15), (15, 16), (13, 17), (0, 17),
+              (17, 18), (18, 19), (19, 20))
+FACE_POINTS = 478
+# Holistic body index of each 50-layout body joint except the neck (shoulders' midpoint).
+HOLISTIC_BODY = {NOSE: 0, R_SHOULDER: 12, R_ELBOW: 14, R_WRIST: 16,
+                 L_SHOULDER: 11, L_ELBOW: 13, L_WRIST: 15}
+HOLISTIC_HANDS = {"LEFT_HAND_LANDMARKS": L_HAND, "RIGHT_HAND_LANDMARKS": R_HAND}
+OPENPOSE_HANDS = {"hand_left_keypoints_2d": L_HAND, "hand_right_keypoints_2d": R_HAND}
+
+
+# ----------------------------------------------------------------------------- reading
+
+def _load(path: Path):
+    from pose_format import Pose
+    try:
+        return Pose.read(path.read_bytes())
+    except MemoryError:
+        raise BadInputError("not a readable .pose file (its header asks for more memory than "
+                            "exists; corrupt?)", path=path) from None
+    except Exception as exc:  # the library raises struct/index/value errors on garbage
+        raise BadInputError(f"not a readable .pose file ({type(exc).__name__}: {exc})",
+                            path=path) from None
+
+
+def _component(pose, name: str, path: Path):
+    """(T, P, N, D) data and (T, P, N) confidence of one component."""
+    header = pose.header
+    names = [c.name for c in header.components]
+    idx = names.index(name)
+    start = sum(len(c.points) for c in header.components[:idx])
+    comp = header.components[idx]
+    data = np.ma.getdata(pose.body.data)[:, :, start:start + len(comp.points)]
+    mask = np.ma.getmaskarray(pose.body.data)[:, :, start:start + len(comp.points)]
+    conf = np.array(pose.body.confidence[:, :, start:start + len(comp.points)], np.float64)
+    conf[mask.any(axis=-1)] = 0
+    data = np.array(data, np.float64)
+    bad = ~np.isfinite(data).all(axis=-1) & (conf > 0)
+    if bad.any():
+        t = int(np.argwhere(bad)[0][0])
+        raise BadInputError(f"component {name}: NaN or infinite coordinate", path=path, frame=t)
+    return data, np.clip(np.nan_to_num(conf), 0, 1)
+
+
+def _pick_person(xy50: np.ndarray, conf50: np.ndarray):
+    """The person with the highest mean confidence over the 50 mapped joints."""
+    best = int(np.argmax(conf50.mean(axis=(0, 2)))) if conf50.shape[1] > 1 else 0
+    return xy50[:, best], conf50[:, best]
+
+
+def _from_signllm(pose, name: str, path: Path, fps: float) -> PoseSequence:
+    data, conf = _component(pose, name, path)
+    if data.shape[2] != PROMPT2SIGN_50.num_joints:
+        raise BadInputError(f"component {name} has {data.shape[2]} points, expected 50",
+                            path=path)
+    joints = (data[:, 0] - ORIGIN_PX) / PX_PER_M * _AXES
+    conf = conf[:, 0]
+    joints[conf <= 0] = 0
+    return PoseSequence(joints + 0.0, conf, fps=fps, name=path.stem,
+                        depth_known=not name.endswith("_2D"))
+
+
+def _gather(pose, path, body_name, body_map, hands, neck_from):
+    body, body_c = _component(pose, body_name, path)
+    t, people = body.shape[:2]
+    xy = np.zeros((t, people, 50, 2))
+    conf = np.zeros((t, people, 50))
+    for ours, theirs in body_map.items():
+        xy[:, :, ours] = body[:, :, theirs, :2]
+        conf[:, :, ours] = body_c[:, :, theirs]
+    if neck_from is None:
+        xy[:, :, NECK] = body[:, :, NECK, :2]
+        conf[:, :, NECK] = body_c[:, :, NECK]
+    else:
+        a, b = neck_from
+        xy[:, :, NECK] = (body[:, :, a, :2] + body[:, :, b, :2]) / 2
+        conf[:, :, NECK] = np.minimum(body_c[:, :, a], body_c[:, :, b])
+    names = [c.name for c in pose.header.components]
+    for comp, idx in hands.items():
+        if comp in names:
+            data, c = _component(pose, comp, path)
+            xy[:, :, idx] = data[..., :2]
+            conf[:, :, idx] = c
+    return xy, conf
+
+
+def read(path, *, fps: float | None = None, language: str | None = None) -> list[PoseSequence]:
+    """One sequence per file; `fps=` overrides the file's frame rate."""
+    path = Path(path)
+    pose = _load(path)
+    file_fps = float(pose.body.fps)
+    fps = fps or file_fps
+    if not (np.isfinite(fps) and fps > 0):
+        raise BadInputError(f"frame rate {file_fps} is not a positive number", path=path)
+    if len(pose.body.data) == 0:
+        raise BadInputError("file holds no frames", path=path)
+    names = [c.name for c in pose.header.components]
+    ours = [n for n in names if n.startswith(SIGNLLM_COMPONENT)]
+    if ours:
+        seq = _from_signllm(pose, ours[0], path, fps)
+    else:
+        if "POSE_LANDMARKS" in names:
+            xy, conf = _gather(pose, path, "POSE_LANDMARKS", HOLISTIC_BODY, HOLISTIC_HANDS, (11, 12))
+            source = "holistic"
+        elif "pose_keypoints_2d" in names:
+            body_map = {j: j for j in range(8) if j != NECK}
+            xy, conf = _gather(pose, path, "pose_keypoints_2d", body_map, OPENPOSE_HANDS, None)
+            source = "openpose"
+        else:
+            raise BadInputError(f"unsupported .pose header: components {names}; expected "
+                                "MediaPipe Holistic, OpenPose or signllm's own", path=path)
+        xy, conf = _pick_person(xy, conf)
+        joints, meta = image_to_canonical(xy, conf, path)
+        seq = PoseSequence(joints, conf, fps=fps, name=path.stem, depth_known=False,
+                           meta={**meta, "pose_header": source})
+    seq.language = language
+    return [seq]
+
+
+# ----------------------------------------------------------------------------- writing
+
+def _header(depth_known: bool):
+    from pose_format.pose_header import PoseHeader, PoseHeaderComponent, PoseHeaderDimensions
+
+    def comp(name, points, limbs, color):
+        return PoseHeaderComponent(name=name, points=list(points), limbs=list(limbs),
+                                   colors=[color], point_format="XYZC")
+    components = [
+        comp("POSE_LANDMARKS", BODY_POINTS, BODY_LIMBS, (255, 0, 0)),
+        comp("FACE_LANDMARKS", [str(i) for i in range(FACE_POINTS)], (), (128, 0, 0)),
+        comp("LEFT_HAND_LANDMARKS", HAND_POINTS, HAND_LIMBS, (0, 255, 0)),
+        comp("RIGHT_HAND_LANDMARKS", HAND_POINTS, HAND_LIMBS, (0, 0, 255)),
+        comp("POSE_WORLD_LANDMARKS", BODY_POINTS, BODY_LIMBS, (255, 0, 0)),
+        comp(SIGNLLM_COMPONENT + ("" if depth_known else "_2D"), PROMPT2SIGN_50.joint_names,
+             PROMPT2SIGN_50.bones(), (255, 255, 0)),
+    ]
+    return PoseHeader(version=0.2, dimensions=PoseHeaderDimensions(CANVAS, CANVAS, 0),
+                      components=components)
+
+
+def to_pose(seq: PoseSequence):
+    """A pose-format `Pose` of one sequence (Holistic layout + the exact 50 joints)."""
+    from pose_format import Pose
+    from pose_format.numpy import NumPyPoseBody
+
+    t = seq.num_frames
+    px = ORIGIN_PX + seq.joints.astype(np.float64) * _AXES * PX_PER_M
+    conf = seq.confidence.astype(np.float64)
+    n_body, n_hand = len(BODY_POINTS), len(HAND_POINTS)
+    sizes = [n_body, FACE_POINTS, n_hand, n_hand, n_body, PROMPT2SIGN_50.num_joints]
+    offsets = np.cumsum([0] + sizes)
+    data = np.zeros((t, 1, offsets[-1], 3))
+    c = np.zeros((t, 1, offsets[-1]))
+    for ours, theirs in HOLISTIC_BODY.items():
+        data[:, 0, theirs], c[:, 0, theirs] = px[:, ours], conf[:, ours]
+    for k, idx in ((2, L_HAND), (3, R_HAND)):
+        data[:, 0, offsets[k]:offsets[k + 1]] = px[:, idx]
+        c[:, 0, offsets[k]:offsets[k + 1]] = conf[:, idx]
+    data[:, 0, offsets[5]:] = px
+    c[:, 0, offsets[5]:] = conf
+    mask = np.repeat((c <= 0)[..., None], 3, axis=-1)
+    body = NumPyPoseBody(fps=float(seq.fps), data=np.ma.masked_array(data.astype(np.float32), mask),
+                         confidence=c.astype(np.float32))
+    return Pose(header=_header(seq.depth_known), body=body)
+
+
+def write(path, sequences: list[PoseSequence]) -> None:
+    """One sequence per `.pose` file (pose-format holds one clip)."""
+    path = Path(path)
+    if len(sequences) != 1:
+        raise BadInputError(f"a .pose file holds one sequence, got {len(sequences)}; write one "
+                            "file per sequence", path=path)
+    seq = sequences[0]
+    if seq.skeleton.num_joints != PROMPT2SIGN_50.num_joints:
+        raise BadInputError(f"{seq.skeleton.num_joints}-joint sequences cannot be written as "
+                            ".pose; expected the 50-joint layout", path=path)
+    pose = to_pose(seq)
+    buffer = io.BytesIO()
+    pose.write(buffer)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buffer.getvalue())
