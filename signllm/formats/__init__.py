@@ -7,6 +7,7 @@ writes atomically.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,10 @@ class Format:
     description: str
     folder: bool = False  # a folder of per-frame files
     writable: bool = True
+    read_options: tuple[str, ...] = ()   # keyword options read() takes
+    write_options: tuple[str, ...] = ()  # keyword options write() takes
+    fields: tuple[str, ...] = ()         # metadata the format stores (text, gloss, language, name)
+    one_per_file: bool = False           # write() takes exactly one sequence
 
     def load(self):
         return importlib.import_module(self.module)
@@ -36,14 +41,18 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     Format("skels", "signllm.formats.skels", (".skels",),
            "Progressive Transformers / Prompt2Sign .skels (v1 50x3 + counter, or 2025 DWPose 384 "
-           "+ counter) with .text/.gloss/.files siblings"),
+           "+ counter) with .text/.gloss/.files siblings",
+           read_options=("scale", "fps", "layout", "aspect", "language"),
+           write_options=("scale", "counter"), fields=("text", "gloss", "name")),
     Format("pose", "signllm.formats.posefile", (".pose",),
-           "pose-format .pose (MediaPipe Holistic or OpenPose header)"),
-    Format("npz", "signllm.formats.npz", (".npz",), "signllm's documented keypoint .npz"),
+           "pose-format .pose (MediaPipe Holistic or OpenPose header)",
+           read_options=("fps", "language"), one_per_file=True),
+    Format("npz", "signllm.formats.npz", (".npz",), "signllm's documented keypoint .npz",
+           read_options=("language",), fields=("text", "gloss", "language", "name")),
     Format("openpose", "signllm.formats.openpose", (), "folder of OpenPose *_keypoints.json",
-           folder=True, writable=False),
+           folder=True, writable=False, read_options=("fps", "language")),
     Format("dwpose", "signllm.formats.dwpose", (), "folder of DWPose per-frame .npz",
-           folder=True, writable=False),
+           folder=True, writable=False, read_options=("fps", "aspect", "language")),
 )
 _BY_NAME = {f.name: f for f in FORMATS}
 
@@ -74,6 +83,21 @@ def detect_format(path: str | os.PathLike, for_writing: bool = False) -> Format:
     raise UnsupportedFormatError(
         f"{path}: unknown extension {suffix or '(none)'!r}; known: {known}, or a folder of "
         "OpenPose JSON / DWPose .npz frames")
+
+
+def options_for(fmt: Format, options: dict, writing: bool = False) -> dict:
+    """The options `fmt` takes, from a dict of user choices (None = not chosen).
+
+    Chosen options the format has no use for are logged, so a CLI flag never vanishes silently.
+    """
+    accepted = fmt.write_options if writing else fmt.read_options
+    chosen = {k: v for k, v in options.items() if v is not None}
+    ignored = sorted(set(chosen) - set(accepted))
+    if ignored:
+        logging.getLogger(__name__).warning("%s %s does not use option(s) %s; ignored",
+                                            "writing" if writing else "reading", fmt.name,
+                                            ", ".join(ignored))
+    return {k: v for k, v in chosen.items() if k in accepted}
 
 
 def check_size(path: Path, max_bytes: int | None = None) -> None:

@@ -125,7 +125,7 @@ def _from_signllm(pose, name: str, path: Path, fps: float) -> PoseSequence:
     conf = conf[:, 0]
     joints[conf <= 0] = 0
     return PoseSequence(joints + 0.0, conf, fps=fps, name=path.stem,
-                        depth_known=not name.endswith("_2D"))
+                        depth_known=not name.endswith("_2D"), meta={"pose_header": "signllm"})
 
 
 def _gather(pose, path, body_name, body_map, hands, neck_from):

@@ -22,7 +22,8 @@ moved.
 
 Counter: the last value of every frame. PT writes i/T ("pt"), P2S (i+1)/T ("p2s"); detected
 from the first frame of each line, kept in `meta["skels_counter"]` with its printed decimals
-in `meta["skels_counter_decimals"]`; the writer's `counter=` overrides.
+in `meta["skels_counter_decimals"]` (default 4, as PT prints it); the writer's `counter=`
+overrides.
 
 Missing joints: P2S writes 0.01600 for values that were 0, -0 or NaN. A joint whose three values
 are all 0.01600 is missing (confidence 0, stored as 0) except the neck, which is the origin
@@ -52,6 +53,7 @@ DWPOSE_WIDTH = 385
 SENTINEL = 0.016
 SENTINEL_TOL = 5e-6
 DECIMALS = 5
+COUNTER_DECIMALS = 4  # as Progressive Transformers print it; a read file's own is kept in meta
 SIBLINGS = {"text": ".text", "gloss": ".gloss", "name": ".files"}
 COUNTERS = ("pt", "p2s")
 # Median shoulder width (file units) -> divisor. Undivided shoulder width is about 1.
@@ -235,7 +237,7 @@ def _v1_sequences(frames, rows, path, scale, fps) -> list[PoseSequence]:
                         lineno, counters[0])
         decimals = len(tokens[V1_WIDTH - 1].partition(".")[2])
         meta = {"skels_scale": divisor, "skels_counter": convention or "pt",
-                "skels_counter_decimals": decimals or DECIMALS,
+                "skels_counter_decimals": decimals or COUNTER_DECIMALS,
                 "skels_neck_sentinel": neck_sentinel}
         seqs.append(PoseSequence(joints, (~missing).astype(np.float32), fps=fps, meta=meta))
     return seqs
@@ -287,7 +289,7 @@ def write(path, sequences: list[PoseSequence], *, scale: int | None = None,
             raise BadInputError(f"sequence {i} has no frames", path=path)
         divisor = int(scale or seq.meta.get("skels_scale", DEFAULT_SCALE))
         lines.append(_format_line(seq, divisor, counter or seq.meta.get("skels_counter", "pt"),
-                                  int(seq.meta.get("skels_counter_decimals", DECIMALS))))
+                                  int(seq.meta.get("skels_counter_decimals", COUNTER_DECIMALS))))
     siblings = {field: [_sibling_line(getattr(s, field), field, i)
                         for i, s in enumerate(sequences)]
                 for field in SIBLINGS if any(getattr(s, field) for s in sequences)}
