@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 TEXT_FIELDS = ("text", "gloss", "language", "name")
 
 
-def _json_safe(meta: dict) -> dict:
+def json_safe_meta(meta: dict) -> dict:
+    """The entries of `meta` that JSON can hold (numpy scalars unwrapped), for files."""
     out = {}
     for key, value in meta.items():
         if isinstance(value, np.generic):
@@ -53,7 +54,7 @@ def _arrays(seq: PoseSequence) -> dict:
               "joint_names": np.array(seq.skeleton.joint_names, dtype=str),
               "parents": np.array(seq.skeleton.parents, dtype=np.int32),
               "depth_known": np.bool_(seq.depth_known),
-              "meta": np.array(json.dumps(_json_safe(seq.meta)))}
+              "meta": np.array(json.dumps(json_safe_meta(seq.meta)))}
     for field in TEXT_FIELDS:
         if getattr(seq, field) is not None:
             arrays[field] = np.array(getattr(seq, field))

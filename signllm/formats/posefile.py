@@ -22,12 +22,15 @@ Writing: a Holistic header that spoken-to-signed and pose-format's tools underst
 `SIGNLLM_PROMPT2SIGN_50` component holding all 50 joints exactly -- the neck of a `.skels` clip is
 not the shoulders' midpoint, so Holistic alone cannot round-trip. Everything is drawn on a
 1000 x 1000 canvas: x_px = 500 + 500 X, y_px = 400 - 500 Y, z_px = -500 Z (1 m = 500 px, neck
-at (500, 400), y down and z toward the camera like MediaPipe). fps and confidences are stored;
-text, gloss and language have no place in `.pose` and are dropped.
+at (500, 400), y down and z toward the camera like MediaPipe). fps and confidences are stored.
+`.pose` has no metadata field, so text, gloss, language, name and the format details in `meta`
+(e.g. the `.skels` counter convention) travel as JSON (ASCII, escaped) in the name of an empty,
+zero-point component `SIGNLLM_META {...}`, which other tools carry along and ignore.
 """
 from __future__ import annotations
 
 import io
+import json
 import logging
 from pathlib import Path
 
@@ -39,10 +42,14 @@ from ..pose import PoseSequence
 from ..skeleton import (L_ELBOW, L_HAND, L_SHOULDER, L_WRIST, NECK, NOSE, PROMPT2SIGN_50,
                         R_ELBOW, R_HAND, R_SHOULDER, R_WRIST)
 from ._image2d import image_to_canonical
+from .npz import json_safe_meta
 
 log = logging.getLogger(__name__)
 
 SIGNLLM_COMPONENT = "SIGNLLM_PROMPT2SIGN_50"
+META_PREFIX = "SIGNLLM_META "
+MAX_NAME_CHARS = 60000  # pose-format stores a component name with a 16-bit length
+TEXT_FIELDS = ("text", "gloss", "language", "name")
 CANVAS = 1000
 PX_PER_M = 500.0
 ORIGIN_PX = np.array([500.0, 400.0, 0.0])
@@ -181,13 +188,43 @@ def read(path, *, fps: float | None = None, language: str | None = None) -> list
         joints, meta = image_to_canonical(xy, conf, path)
         seq = PoseSequence(joints, conf, fps=fps, name=path.stem, depth_known=False,
                            meta={**meta, "pose_header": source})
-    seq.language = language
+    _apply_meta(seq, [n for n in names if n.startswith(META_PREFIX)], path)
+    if language is not None:
+        seq.language = language
     return [seq]
+
+
+def _apply_meta(seq: PoseSequence, components: list[str], path: Path) -> None:
+    """Text, gloss, language, name and meta from our `SIGNLLM_META` component, if any."""
+    if not components:
+        return
+    try:
+        stored = json.loads(components[0][len(META_PREFIX):])
+    except json.JSONDecodeError as exc:
+        raise BadInputError(f"{META_PREFIX.strip()} component is not JSON ({exc})",
+                            path=path) from None
+    if not isinstance(stored, dict):
+        raise BadInputError(f"{META_PREFIX.strip()} component is not a JSON object", path=path)
+    for field in TEXT_FIELDS:
+        if isinstance(stored.get(field), str):
+            setattr(seq, field, stored[field])
+    if isinstance(stored.get("meta"), dict):
+        seq.meta.update(stored["meta"])
 
 
 # ----------------------------------------------------------------------------- writing
 
-def _header(depth_known: bool):
+def _meta_name(seq: PoseSequence) -> str:
+    stored = {f: getattr(seq, f) for f in TEXT_FIELDS if getattr(seq, f) is not None}
+    stored["meta"] = json_safe_meta(seq.meta)
+    name = META_PREFIX + json.dumps(stored)  # ASCII: pose-format counts characters as bytes
+    if len(name) > MAX_NAME_CHARS:
+        log.warning("text/meta too long for a .pose header (%d characters); not stored", len(name))
+        name = META_PREFIX + "{}"
+    return name
+
+
+def _header(seq: PoseSequence):
     from pose_format.pose_header import PoseHeader, PoseHeaderComponent, PoseHeaderDimensions
 
     def comp(name, points, limbs, color):
@@ -199,8 +236,9 @@ def _header(depth_known: bool):
         comp("LEFT_HAND_LANDMARKS", HAND_POINTS, HAND_LIMBS, (0, 255, 0)),
         comp("RIGHT_HAND_LANDMARKS", HAND_POINTS, HAND_LIMBS, (0, 0, 255)),
         comp("POSE_WORLD_LANDMARKS", BODY_POINTS, BODY_LIMBS, (255, 0, 0)),
-        comp(SIGNLLM_COMPONENT + ("" if depth_known else "_2D"), PROMPT2SIGN_50.joint_names,
+        comp(SIGNLLM_COMPONENT + ("" if seq.depth_known else "_2D"), PROMPT2SIGN_50.joint_names,
              PROMPT2SIGN_50.bones(), (255, 255, 0)),
+        comp(_meta_name(seq), (), (), (0, 0, 0)),
     ]
     return PoseHeader(version=0.2, dimensions=PoseHeaderDimensions(CANVAS, CANVAS, 0),
                       components=components)
@@ -229,7 +267,7 @@ def to_pose(seq: PoseSequence):
     mask = np.repeat((c <= 0)[..., None], 3, axis=-1)
     body = NumPyPoseBody(fps=float(seq.fps), data=np.ma.masked_array(data.astype(np.float32), mask),
                          confidence=c.astype(np.float32))
-    return Pose(header=_header(seq.depth_known), body=body)
+    return Pose(header=_header(seq), body=body)
 
 
 def write(path, sequences: list[PoseSequence]) -> None:
