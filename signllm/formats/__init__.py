@@ -112,7 +112,7 @@ def check_size(path: Path, max_bytes: int | None = None) -> None:
             raise BadInputError("file is empty", path=path)
         if size > limit:
             raise BadInputError(
-                f"file is {size / 1024**3:.1f} GiB, over the limit of {limit / 1024**3:.1f} GiB "
+                f"file is {size:,} bytes, over the limit of {limit:,} bytes "
                 "(raise it with SIGNLLM_MAX_FILE_BYTES)", path=path)
 
 

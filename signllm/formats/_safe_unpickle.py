@@ -14,6 +14,8 @@ import numpy as np
 
 from ..errors import BadInputError
 
+MAX_MEMBER_BYTES = 256 * 1024**2  # one DWPose frame is a few kB; refuse zip bombs
+
 # (module, name) pairs a numpy array (or scalar) pickle needs, under numpy 1 and 2 names.
 _ALLOWED = {
     ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
@@ -53,7 +55,11 @@ def load_npz(path: Path) -> dict:
     try:
         with zipfile.ZipFile(path) as archive:
             out = {}
-            for member in archive.namelist():
+            for info in archive.infolist():
+                member = info.filename
+                if info.file_size > MAX_MEMBER_BYTES:
+                    raise BadInputError(f"member {member!r} unpacks to {info.file_size:,} bytes, "
+                                        "implausible for one frame", path=path)
                 raw = archive.read(member)
                 key = member[:-4] if member.endswith(".npy") else member
                 out[key] = _load_npy(raw, path, key)

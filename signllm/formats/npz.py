@@ -147,12 +147,25 @@ def _sequence(data, prefix: str, path: Path) -> PoseSequence:
     return seq
 
 
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse archives that would unpack to more than the file-size limit (zip bombs)."""
+    from . import DEFAULT_MAX_BYTES
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise BadInputError(f"not a readable .npz archive ({exc})", path=path) from None
+    if total > DEFAULT_MAX_BYTES:
+        raise BadInputError(f"unpacks to {total:,} bytes, over the limit of "
+                            f"{DEFAULT_MAX_BYTES:,} (raise it with SIGNLLM_MAX_FILE_BYTES)",
+                            path=path)
+
+
 def read(path, *, language: str | None = None) -> list[PoseSequence]:
     path = Path(path)
+    _check_unpacked_size(path)
     try:
         with np.load(path, allow_pickle=False) as data:
-            if not hasattr(data, "files"):
-                raise BadInputError("a single .npy array, not an .npz archive", path=path)
             if "joints" in data.files:
                 seqs = [_sequence(data, "", path)]
             else:
