@@ -118,3 +118,6 @@ def test_holistic_fingerspelling_clip_from_spoken_to_signed():
         # the fingerspelling hand is raised: its wrist is above the elbow level somewhere
         assert ok.any() and seq.joints[ok, R_WRIST, 1].max() > -0.3
         assert np.all(seq.joints[:, NECK] == 0)
+        ok = (seq.confidence[:, R_WRIST] > 0.3) & (seq.confidence[:, R_HAND[0]] > 0)
+        gap = np.linalg.norm(seq.joints[ok, R_WRIST] - seq.joints[ok, R_HAND[0]], axis=-1)
+        assert ok.any() and np.median(gap) < 0.1 * NOMINAL_SHOULDER_WIDTH_M  # hands not swapped
