@@ -121,3 +121,25 @@ def test_holistic_fingerspelling_clip_from_spoken_to_signed():
         ok = (seq.confidence[:, R_WRIST] > 0.3) & (seq.confidence[:, R_HAND[0]] > 0)
         gap = np.linalg.norm(seq.joints[ok, R_WRIST] - seq.joints[ok, R_HAND[0]], axis=-1)
         assert ok.any() and np.median(gap) < 0.1 * NOMINAL_SHOULDER_WIDTH_M  # hands not swapped
+
+
+def test_pose_file_with_openpose_header(tmp_path):
+    from pose_format import Pose
+    from pose_format.numpy import NumPyPoseBody
+    from pose_format.pose_header import PoseHeader, PoseHeaderDimensions
+    from pose_format.utils.openpose import OpenPose_Components
+
+    person = _person()
+    body = np.array(person["pose_keypoints_2d"]).reshape(25, 3)
+    hands = [np.array(person[k]).reshape(21, 3)
+             for k in ("hand_left_keypoints_2d", "hand_right_keypoints_2d")]
+    points = np.concatenate([body, np.zeros((70, 3)), *hands])[None, None].repeat(4, axis=0)
+    pose = Pose(PoseHeader(0.1, PoseHeaderDimensions(640, 480), OpenPose_Components),
+                NumPyPoseBody(30, points[..., :2], points[..., 2]))
+    with open(tmp_path / "op.pose", "wb") as handle:
+        pose.write(handle)
+    [seq] = formats.read(tmp_path / "op.pose")
+    assert seq.meta["pose_header"] == "openpose" and seq.fps == 30
+    _assert_upright_signer(seq)
+    np.testing.assert_allclose(seq.joints[:, L_HAND[0]], seq.joints[:, L_WRIST], atol=1e-6)
+    np.testing.assert_allclose(seq.joints[:, R_HAND[0]], seq.joints[:, R_WRIST], atol=1e-6)

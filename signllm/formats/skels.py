@@ -298,3 +298,8 @@ def write(path, sequences: list[PoseSequence], *, scale: int | None = None,
     for field, values in siblings.items():
         with atomic_open(path.with_suffix(SIBLINGS[field])) as handle:
             handle.write("\n".join(values) + "\n")
+    for field, ext in SIBLINGS.items():
+        stale = path.with_suffix(ext)
+        if field not in siblings and stale.exists():
+            log.warning("%s was left as it was, but no sequence has a %s; it no longer belongs "
+                        "to %s (delete it)", stale, field, path.name)
