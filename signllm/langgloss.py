@@ -1,0 +1,82 @@
+"""Gloss front-ends (text -> gloss tokens) and LangGloss (a language tag before every token).
+
+LangGloss (research-notes §1) is the Prompt2LangGloss model's intermediate input:
+"ASL H-E-L-L-O ASL W-O-R-L-D" - the SignLLM name of the language before each gloss token.
+
+A checkpoint records the front-end it was trained with; the generator turns user text into
+gloss with the same one:
+- "given":       the text already is gloss (space-separated tokens), used as is;
+- "words":       upper-cased word tokens (Turkish-aware: i -> İ), punctuation dropped;
+- "fingerspell": `signllm.fingerspelling.spell_gloss` ("H-E-L-L-O W-O-R-L-D");
+- "pseudogloss": `signllm.pseudogloss.pseudo_gloss` (Sign2GPT-style lemmas), upper-cased.
+The last two are imported by name when used, so this module stays light.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+import unicodedata
+from typing import Callable
+
+from .errors import BadInputError
+from .languages import LANGUAGES, Language, get_language
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_TAGS = {lang.signllm_name: lang for lang in LANGUAGES}
+
+
+def upper(word: str, spoken: str) -> str:
+    """Upper case as the spoken language writes it (Turkish/Azeri dotted i)."""
+    if spoken in ("tr", "az"):
+        word = word.replace("i", "İ").replace("ı", "I")
+    return word.upper()
+
+
+def _given(text: str, language: Language) -> list[str]:
+    return text.split()
+
+
+def _words(text: str, language: Language) -> list[str]:
+    return [upper(w, language.spoken) for w in _WORD.findall(text)]
+
+
+def _fingerspell(text: str, language: Language) -> list[str]:
+    return importlib.import_module("signllm.fingerspelling").spell_gloss(text, language.code).split()
+
+
+def _pseudogloss(text: str, language: Language) -> list[str]:
+    tokens = importlib.import_module("signllm.pseudogloss").pseudo_gloss(text, language.spoken)
+    return [upper(t, language.spoken) for t in tokens]
+
+
+FRONTENDS: dict[str, Callable[[str, Language], list[str]]] = {
+    "given": _given, "words": _words, "fingerspell": _fingerspell, "pseudogloss": _pseudogloss,
+}
+
+
+def gloss_tokens(text: str, language: str | Language, frontend: str = "given") -> list[str]:
+    """Text -> gloss tokens with the named front-end (NFC-normalised)."""
+    if frontend not in FRONTENDS:
+        raise BadInputError(f"unknown gloss front-end {frontend!r}; choose from {', '.join(FRONTENDS)}")
+    return FRONTENDS[frontend](unicodedata.normalize("NFC", text), get_language(language))
+
+
+def to_langgloss(gloss_tokens: list[str] | str, language: str | Language) -> str:
+    """["H-E-L-L-O", "W-O-R-L-D"], "ase" -> "ASL H-E-L-L-O ASL W-O-R-L-D"."""
+    tokens = gloss_tokens.split() if isinstance(gloss_tokens, str) else list(gloss_tokens)
+    tag = get_language(language).signllm_name
+    return " ".join(f"{tag} {t}" for t in tokens)
+
+
+def from_langgloss(langgloss: str) -> tuple[list[str], Language | None]:
+    """Inverse of `to_langgloss`: (gloss tokens, language), language None for an empty input."""
+    parts = langgloss.split()
+    if len(parts) % 2:
+        raise BadInputError(f"LangGloss must alternate tag and token, got {len(parts)} items")
+    tags, tokens = parts[0::2], parts[1::2]
+    unknown = sorted(set(tags) - set(_TAGS))
+    if unknown:
+        raise BadInputError(f"LangGloss has unknown language tag(s) {', '.join(unknown)}")
+    if len(set(tags)) > 1:
+        raise BadInputError(f"LangGloss mixes languages {', '.join(sorted(set(tags)))}")
+    return tokens, (_TAGS[tags[0]] if tags else None)

@@ -1,0 +1,104 @@
+"""The model checkpoint: one dict of plain data, loadable with `torch.load(weights_only=True)`.
+
+Keys: format, mode ("mlsf" | "prompt"), config (ModelConfig dict), tokenizer (HF tokenizers
+JSON string), frontend (gloss front-end name, see signllm.langgloss), languages (ISO codes the
+model was trained on), groups, norm_mean / norm_std (per-coordinate statistics of the 150 joint
+values, metres), fps, state_dict, meta (training metadata: corpus, steps, metrics...).
+Written atomically, so a crash never leaves half a checkpoint.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..atomic import atomic_path
+from ..errors import ModelError
+from .config import FRAME_DIM, ModelConfig
+from .network import SHARED, SignLLMNet
+from .tokenizer import tokenizer_from_json
+
+FORMAT = "signllm-model/1"
+MODES = ("mlsf", "prompt")
+
+
+@dataclass
+class SignLLMModel:
+    """A loaded model: the network plus everything needed to turn text into frames and back."""
+    net: SignLLMNet
+    mode: str
+    config: ModelConfig
+    tokenizer: object
+    frontend: str
+    languages: list[str]
+    norm_mean: np.ndarray   # (FRAME_DIM,)
+    norm_std: np.ndarray    # (FRAME_DIM,)
+    fps: float = 25.0
+    meta: dict = field(default_factory=dict)
+
+    def group_name(self, language: str) -> str:
+        return language if self.mode == "mlsf" else SHARED
+
+    def denormalise(self, frames: np.ndarray) -> np.ndarray:
+        """(T, STEP) normalised frames -> (T, 50, 3) joints in metres."""
+        joints = frames[:, :FRAME_DIM] * self.norm_std + self.norm_mean
+        return joints.reshape(len(frames), -1, 3).astype(np.float32)
+
+    def to_dict(self) -> dict:
+        return {"format": FORMAT, "mode": self.mode, "config": self.config.to_dict(),
+                "tokenizer": self.tokenizer.to_str(), "frontend": self.frontend,
+                "languages": list(self.languages), "groups": list(self.net.groups.keys()),
+                "norm_mean": torch.as_tensor(self.norm_mean, dtype=torch.float32),
+                "norm_std": torch.as_tensor(self.norm_std, dtype=torch.float32),
+                "fps": float(self.fps), "state_dict": self.net.state_dict(),
+                "meta": dict(self.meta)}
+
+
+def save(obj: dict, path: str | os.PathLike) -> None:
+    """Atomically write any checkpoint dict (model or training state)."""
+    with atomic_path(path) as tmp:
+        torch.save(obj, tmp)
+
+
+def read(path: str | os.PathLike) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: no such checkpoint file")
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises many types for a corrupt or hostile file
+        raise ModelError(f"{path}: not a loadable signllm checkpoint ({type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0][:200]})") from None
+
+
+def from_dict(data: dict, source: str = "checkpoint") -> SignLLMModel:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise ModelError(f"{source}: not a signllm model checkpoint (format {found!r}, "
+                         f"expected {FORMAT!r})")
+    missing = {"mode", "config", "tokenizer", "frontend", "languages", "groups", "norm_mean",
+               "norm_std", "state_dict"} - set(data)
+    if missing:
+        raise ModelError(f"{source}: checkpoint lacks field(s) {', '.join(sorted(missing))}")
+    if data["mode"] not in MODES:
+        raise ModelError(f"{source}: unknown mode {data['mode']!r}")
+    cfg = ModelConfig.from_dict(data["config"])
+    net = SignLLMNet(cfg, list(data["groups"]))
+    try:
+        net.load_state_dict(data["state_dict"])
+    except RuntimeError as exc:
+        raise ModelError(f"{source}: weights do not match the config: "
+                         f"{str(exc).splitlines()[0][:200]}") from None
+    net.eval()
+    return SignLLMModel(net, data["mode"], cfg, tokenizer_from_json(data["tokenizer"]),
+                        data["frontend"], list(data["languages"]),
+                        data["norm_mean"].numpy().astype(np.float32),
+                        data["norm_std"].numpy().astype(np.float32),
+                        float(data.get("fps", 25.0)), dict(data.get("meta", {})))
+
+
+def load(path: str | os.PathLike) -> SignLLMModel:
+    return from_dict(read(path), str(path))

@@ -1,0 +1,68 @@
+"""Generation that stops on the model's own counter: streaming (one frame at a time) and batched.
+
+No ground-truth length or counter is used: the decoder's first frame reads a BOS step (mean
+pose, counter 0), every later step reads the previous prediction (its joints and its counter),
+and a sequence ends at the first frame whose predicted counter reaches 1 - stop_eps, or at the
+max-length guard (`max_frames`), which is logged.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Iterator
+
+import numpy as np
+import torch
+
+from .config import STEP_DIM
+from .network import Text2Pose
+
+log = logging.getLogger(__name__)
+
+
+def pad_ids(ids: list[list[int]], device=None) -> tuple[torch.Tensor, torch.Tensor]:
+    """(B, S) token ids padded with 0, and the (B, S) padding mask (True = pad)."""
+    width = max(len(x) for x in ids)
+    src = torch.zeros(len(ids), width, dtype=torch.long, device=device)
+    for i, x in enumerate(ids):
+        src[i, : len(x)] = torch.tensor(x, dtype=torch.long)
+    return src, src == 0
+
+
+@torch.no_grad()
+def decode_steps(net: Text2Pose, ids: list[list[int]], max_frames: int | None = None,
+                 stop_eps: float | None = None) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Yield (frames (B, STEP), still_running (B,) bool) per step, frame by frame.
+
+    A row's frame belongs to its sequence while still_running is True for it; the step where
+    its counter crosses the threshold is its last frame (still_running is True there).
+    """
+    cfg = net.cfg
+    max_frames = min(max_frames or cfg.max_frames, cfg.max_frames)
+    stop_eps = cfg.stop_eps if stop_eps is None else stop_eps
+    device = next(net.parameters()).device
+    src, pad = pad_ids(ids, device)
+    memory_kv, memory_mask = net.encode(src, pad)
+    caches = net.new_caches(len(ids), max_frames, device)
+    prev = torch.zeros(len(ids), 1, STEP_DIM, device=device)
+    running = torch.ones(len(ids), dtype=torch.bool, device=device)
+    for t in range(max_frames):
+        frame = net.decode(prev, memory_kv, memory_mask, start=t, caches=caches)[:, 0, 0]
+        frame[:, -1].clamp_(0.0, 1.0)
+        yield frame, running.clone()
+        running &= frame[:, -1] < 1.0 - stop_eps
+        if not running.any():
+            return
+        prev = frame[:, None]
+    log.warning("generation hit the max-length guard (%d frames) for %d of %d sequence(s)",
+                max_frames, int(running.sum()), len(ids))
+
+
+def generate_batch(net: Text2Pose, ids: list[list[int]], max_frames: int | None = None,
+                   stop_eps: float | None = None) -> list[np.ndarray]:
+    """Each sequence's (T_i, STEP) normalised frames; every sequence stops on its own."""
+    out: list[list[np.ndarray]] = [[] for _ in ids]
+    for frames, running in decode_steps(net, ids, max_frames, stop_eps):
+        rows = frames.cpu().numpy()
+        for i in np.flatnonzero(running.cpu().numpy()):
+            out[i].append(rows[i])
+    return [np.stack(x) for x in out]

@@ -1,0 +1,152 @@
+"""Encoder-decoder groups that regress pose frames plus a progress counter.
+
+Progressive-Transformers lineage, pre-norm: gloss tokens -> Transformer encoder; the decoder
+reads the previous frame (50x3 normalised joints + counter) and predicts the next
+`future_frames` frames, each with its own counter. The decoder's self-attention keeps a
+preallocated per-layer key/value cache, so one decoding step costs the same whatever the length
+already produced (only the attention read over the cached keys grows, which is negligible next
+to the projections at these lengths).
+
+`SignLLMNet` holds the groups in an `nn.ModuleDict`: one per ISO code in MLSF mode, one
+"shared" group in Prompt2LangGloss mode.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .config import STEP_DIM, ModelConfig
+
+SHARED = "shared"
+
+
+def sinusoids(length: int, dim: int) -> torch.Tensor:
+    pos = torch.arange(length, dtype=torch.float32)[:, None]
+    rate = torch.exp(torch.arange(0, dim, 2, dtype=torch.float32) * (-math.log(10000.0) / dim))
+    table = torch.zeros(length, dim)
+    table[:, 0::2] = torch.sin(pos * rate)
+    table[:, 1::2] = torch.cos(pos * rate)
+    return table
+
+
+class Attention(nn.Module):
+    def __init__(self, d_model: int, heads: int):
+        super().__init__()
+        self.heads = heads
+        self.query = nn.Linear(d_model, d_model)
+        self.key_value = nn.Linear(d_model, 2 * d_model)
+        self.out = nn.Linear(d_model, d_model)
+
+    def _split(self, x: torch.Tensor) -> torch.Tensor:
+        b, t, d = x.shape
+        return x.view(b, t, self.heads, d // self.heads).transpose(1, 2)
+
+    def keys_values(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        k, v = self.key_value(x).chunk(2, dim=-1)
+        return self._split(k), self._split(v)
+
+    def forward(self, x, k, v, mask=None) -> torch.Tensor:
+        q = self._split(self.query(x))
+        o = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        b, h, t, dh = o.shape
+        return self.out(o.transpose(1, 2).reshape(b, t, h * dh))
+
+
+class KVCache:
+    """Preallocated keys/values of one decoder layer for incremental decoding."""
+
+    def __init__(self, batch: int, heads: int, length: int, head_dim: int, device):
+        self.k = torch.zeros(batch, heads, length, head_dim, device=device)
+        self.v = torch.zeros_like(self.k)
+
+    def write(self, start: int, k, v):
+        end = start + k.shape[2]
+        self.k[:, :, start:end] = k
+        self.v[:, :, start:end] = v
+        return self.k[:, :, :end], self.v[:, :, :end]
+
+
+class DecoderLayer(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        d = cfg.d_model
+        self.norm_self, self.norm_cross, self.norm_ff = nn.LayerNorm(d), nn.LayerNorm(d), nn.LayerNorm(d)
+        self.self_attn = Attention(d, cfg.heads)
+        self.cross_attn = Attention(d, cfg.heads)
+        self.ff = nn.Sequential(nn.Linear(d, cfg.ff_dim), nn.GELU(), nn.Dropout(cfg.dropout),
+                                nn.Linear(cfg.ff_dim, d))
+        self.drop = nn.Dropout(cfg.dropout)
+
+    def forward(self, x, memory_kv, memory_mask, self_mask=None, cache: KVCache | None = None,
+                start: int = 0):
+        h = self.norm_self(x)
+        k, v = self.self_attn.keys_values(h)
+        if cache is not None:
+            k, v = cache.write(start, k, v)
+        x = x + self.drop(self.self_attn(h, k, v, self_mask))
+        x = x + self.drop(self.cross_attn(self.norm_cross(x), *memory_kv, memory_mask))
+        return x + self.drop(self.ff(self.norm_ff(x)))
+
+
+class Text2Pose(nn.Module):
+    """One encoder-decoder group: gloss token ids -> frames (normalised joints + counter)."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        d = cfg.d_model
+        self.embed = nn.Embedding(cfg.vocab_size, d, padding_idx=0)
+        layer = nn.TransformerEncoderLayer(d, cfg.heads, cfg.ff_dim, cfg.dropout, activation="gelu",
+                                           batch_first=True, norm_first=True)
+        self.encoder = nn.TransformerEncoder(layer, cfg.encoder_layers, norm=nn.LayerNorm(d),
+                                             enable_nested_tensor=False)
+        self.frame_in = nn.Linear(STEP_DIM, d)
+        self.decoder = nn.ModuleList(DecoderLayer(cfg) for _ in range(cfg.decoder_layers))
+        self.decoder_norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, cfg.future_frames * STEP_DIM)
+        self.register_buffer("positions", sinusoids(max(cfg.max_frames, cfg.max_tokens) + 1, d),
+                             persistent=False)
+
+    def encode(self, src: torch.Tensor, src_pad: torch.Tensor):
+        """(memory key/values per decoder layer, attention mask over the source)."""
+        x = self.embed(src) * math.sqrt(self.cfg.d_model) + self.positions[: src.shape[1]]
+        memory = self.encoder(x, src_key_padding_mask=src_pad)
+        kv = [layer.cross_attn.keys_values(memory) for layer in self.decoder]
+        return kv, (~src_pad)[:, None, None, :]
+
+    def new_caches(self, batch: int, length: int, device) -> list[KVCache]:
+        cfg = self.cfg
+        return [KVCache(batch, cfg.heads, length, cfg.d_model // cfg.heads, device)
+                for _ in self.decoder]
+
+    def decode(self, steps_in, memory_kv, memory_mask, start: int = 0,
+               caches: list[KVCache] | None = None) -> torch.Tensor:
+        """(B, T, STEP) previous frames -> (B, T, future_frames, STEP) predictions."""
+        t = steps_in.shape[1]
+        x = self.frame_in(steps_in) + self.positions[start:start + t]
+        causal = None
+        if t > 1:
+            causal = torch.ones(t, start + t, dtype=torch.bool, device=x.device).tril(start)
+        for i, layer in enumerate(self.decoder):
+            x = layer(x, memory_kv[i], memory_mask, causal, caches[i] if caches else None, start)
+        out = self.head(self.decoder_norm(x))
+        return out.view(*out.shape[:2], self.cfg.future_frames, STEP_DIM)
+
+    def forward(self, src, src_pad, steps_in) -> torch.Tensor:
+        memory_kv, memory_mask = self.encode(src, src_pad)
+        return self.decode(steps_in, memory_kv, memory_mask)
+
+
+class SignLLMNet(nn.Module):
+    """The groups of one checkpoint: ISO code -> Text2Pose (MLSF) or {"shared": ...} (prompt)."""
+
+    def __init__(self, cfg: ModelConfig, groups: list[str]):
+        super().__init__()
+        self.cfg = cfg
+        self.groups = nn.ModuleDict({g: Text2Pose(cfg) for g in groups})
+
+    def group(self, name: str) -> Text2Pose:
+        return self.groups[name]

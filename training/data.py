@@ -1,0 +1,134 @@
+"""Prompt2Sign-format corpora for training: read with signllm.formats, normalise, batch.
+
+Layout: CORPUS/<iso>/{train,dev,test}.{skels,text,gloss,files} (one folder per sign language),
+or a single folder holding {split}.skels directly with `data.language` naming its language
+(e.g. the Phoenix sample). Each clip becomes an `Example` whose model input string is built
+from its gloss (or from its text through the checkpoint's gloss front-end), as plain gloss for
+MLSF or as LangGloss for the Prompt2LangGloss model.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from signllm import formats
+from signllm.errors import BadInputError, NoDataError
+from signllm.langgloss import gloss_tokens, to_langgloss
+from signllm.languages import get_language
+from signllm.model.config import FRAME_DIM, STEP_DIM
+from signllm.model.tokenizer import encode
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Example:
+    language: str          # ISO code
+    source: str            # model input string (gloss or LangGloss)
+    frames: np.ndarray     # (T, FRAME_DIM) metres
+    present: np.ndarray    # (T, FRAME_DIM) 1 where the joint was observed
+    name: str = ""
+    ids: list[int] | None = None
+
+
+def language_folders(path: Path, data_cfg: dict) -> dict[str, Path]:
+    split = data_cfg.get("train_split", "train")
+    if (path / f"{split}.skels").exists():
+        lang = data_cfg.get("language")
+        if not lang:
+            raise BadInputError("this corpus folder holds the splits directly: set data.language "
+                                "to its sign language", path=path)
+        return {get_language(lang).code: path}
+    wanted = data_cfg.get("languages")
+    found = {}
+    for sub in sorted(p for p in path.iterdir() if p.is_dir()) if path.is_dir() else []:
+        if (sub / f"{split}.skels").exists():
+            found[get_language(sub.name).code] = sub
+    if wanted:
+        wanted = [get_language(w).code for w in wanted]
+        missing = [w for w in wanted if w not in found]
+        if missing:
+            raise NoDataError(f"{path}: no {split}.skels for language(s) {', '.join(missing)}")
+        found = {w: found[w] for w in wanted}
+    if not found:
+        raise NoDataError(f"{path}: no <iso>/{split}.skels corpus folders found")
+    return found
+
+
+def source_string(tokens: list[str], language: str, mode: str) -> str:
+    return to_langgloss(tokens, language) if mode == "prompt" else " ".join(tokens)
+
+
+def read_split(folders: dict[str, Path], split: str, mode: str, frontend: str, data_cfg: dict
+               ) -> list[Example]:
+    use = data_cfg.get("input", "gloss")
+    max_frames = int(data_cfg.get("max_frames", 600))
+    out = []
+    for lang, folder in folders.items():
+        path = folder / f"{split}.skels"
+        if not path.exists():
+            continue
+        for k, seq in enumerate(formats.read(path)):
+            if use == "gloss" and seq.gloss:
+                tokens = seq.gloss.split()
+            elif seq.text:
+                tokens = gloss_tokens(seq.text, lang, frontend)
+            else:
+                raise BadInputError(f"clip {k} has no {'gloss' if use == 'gloss' else 'text'}",
+                                    path=path)
+            if seq.num_frames < 2 or seq.num_frames > max_frames or not tokens:
+                log.warning("%s clip %d skipped (%d frames, %d tokens; limit %d frames)",
+                            path, k, seq.num_frames, len(tokens), max_frames)
+                continue
+            present = np.repeat((seq.confidence > 0)[:, :, None], 3, axis=2)
+            out.append(Example(lang, source_string(tokens, lang, mode),
+                               seq.joints.reshape(seq.num_frames, FRAME_DIM),
+                               present.reshape(seq.num_frames, FRAME_DIM).astype(np.float32),
+                               seq.name or f"{lang}/{split}/{k}"))
+    return out
+
+
+def normaliser(examples: list[Example]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-coordinate mean and std over observed training frames (std floored at 1 mm)."""
+    frames = np.concatenate([e.frames for e in examples])
+    present = np.concatenate([e.present for e in examples])
+    count = np.maximum(present.sum(0), 1)
+    mean = (frames * present).sum(0) / count
+    std = np.sqrt((((frames - mean) * present) ** 2).sum(0) / count)
+    return mean.astype(np.float32), np.maximum(std, 1e-3).astype(np.float32)
+
+
+def tokenize(examples: list[Example], tokenizer, max_tokens: int) -> None:
+    for e in examples:
+        e.ids = encode(tokenizer, e.source, max_tokens)
+
+
+@dataclass
+class Batch:
+    src_ids: list[list[int]]
+    steps_in: torch.Tensor    # (B, T, STEP) previous frame + counter, BOS first
+    target: torch.Tensor      # (B, T, K, STEP) next K frames + counters
+    mask: torch.Tensor        # (B, T, K, STEP) 1 where the target exists and was observed
+
+
+def collate(examples: list[Example], mean: np.ndarray, std: np.ndarray, future: int) -> Batch:
+    """Teacher-forcing batch; counters are (i+1)/T of the target frame (the model's own scale)."""
+    width = max(len(e.frames) for e in examples)
+    b = len(examples)
+    steps = np.zeros((b, width + future, STEP_DIM), np.float32)
+    seen = np.zeros((b, width + future, STEP_DIM), np.float32)
+    for i, e in enumerate(examples):
+        t = len(e.frames)
+        steps[i, :t, :FRAME_DIM] = np.where(e.present > 0, (e.frames - mean) / std, 0.0)
+        steps[i, :t, FRAME_DIM] = np.arange(1, t + 1) / t
+        seen[i, :t, :FRAME_DIM] = e.present
+        seen[i, :t, FRAME_DIM] = 1.0
+    steps_in = np.concatenate([np.zeros((b, 1, STEP_DIM), np.float32), steps[:, : width - 1]], 1)
+    target = np.stack([steps[:, k: k + width] for k in range(future)], 2)
+    mask = np.stack([seen[:, k: k + width] for k in range(future)], 2)
+    return Batch([e.ids for e in examples], torch.from_numpy(steps_in), torch.from_numpy(target),
+                 torch.from_numpy(mask))
