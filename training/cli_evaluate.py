@@ -76,8 +76,8 @@ def _references(ref, split: str):
         train = ref / "train.skels"
         mean = None
         if train.exists() and split != "train":
-            import numpy as np
-            mean = np.concatenate([s.joints for s in formats.read(train)]).mean(0)
+            from signllm.metrics import mean_pose
+            mean = mean_pose(formats.read(train))
         return formats.read(path), mean
     return formats.read(ref), None
 

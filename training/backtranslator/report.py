@@ -57,9 +57,11 @@ def pair_with_references(hyps: Sequence[PoseSequence], refs: Sequence[PoseSequen
                         f"do not cover the references (first missing: {', '.join(map(str, missing))})")
 
 
-def mean_pose_floor(refs: Sequence[PoseSequence], mean_pose: np.ndarray) -> list[PoseSequence]:
-    return [r.with_(joints=np.repeat(mean_pose[None].astype(np.float32), r.num_frames, 0),
-                    confidence=np.ones_like(r.confidence)) for r in refs]
+def mean_pose_floor(refs: Sequence[PoseSequence], pose: np.ndarray | None = None) -> list[PoseSequence]:
+    """`signllm.metrics.mean_pose_floor` as sequences (the back-translator reads sequences)."""
+    from signllm import metrics
+    return [r.with_(joints=joints, confidence=np.ones_like(r.confidence))
+            for r, joints in zip(refs, metrics.mean_pose_floor(refs, pose))]
 
 
 def shuffled_floor(refs: Sequence[PoseSequence], seed: int = 0) -> list[PoseSequence]:
@@ -91,13 +93,13 @@ def score(hyps, refs, backtranslator=None, spoken_lang: str | None = None,
 
 def evaluate(hyps, refs, backtranslator=None, mean_pose: np.ndarray | None = None,
              spoken_lang: str | None = None, seed: int = 0) -> dict:
-    """{system: {metric: value, "translations": [...]}} for the four systems of `SYSTEMS`."""
+    """{system: {metric: value, "translations": [...]}} for the four systems of `SYSTEMS`.
+
+    `mean_pose`: the training split's mean pose (default: the references' own mean)."""
     refs = list(refs)
     if not refs:
         raise BadInputError("no reference clips to evaluate against")
     hyps = pair_with_references(hyps, refs)
-    if mean_pose is None:
-        mean_pose = np.concatenate([r.joints for r in refs]).mean(0)
     systems = {"hypothesis": hyps, "ceiling": refs,
                "floor: mean pose": mean_pose_floor(refs, mean_pose),
                "floor: shuffled": shuffled_floor(refs, seed)}

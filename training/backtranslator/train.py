@@ -44,6 +44,7 @@ class StageConfig:
     speed: float = 0.2         # clips are resampled in time by a factor in [1-speed, 1+speed]
     light_weight: float = 1.0  # stage 1: weight of the light translator's loss beside the BCE
     gate_lr_scale: float = 10.0  # stage 2: learning-rate factor of the zero-initialised gates
+    bucket: int = 1            # length bucketing: batches drawn from a pool of bucket x batch_size
 
 
 @dataclass
@@ -91,9 +92,14 @@ def load_config(path) -> TrainConfig:
 def load_split(corpus, split: str) -> list[PoseSequence]:
     """The clips of CORPUS/SPLIT.skels (with .text siblings), or of a .skels file itself."""
     from signllm import formats
+    from signllm.languages import language_codes
     corpus = Path(corpus)
     path = corpus if corpus.is_file() else corpus / f"{split}.skels"
     seqs = formats.read(path)
+    folder = path.parent.name  # the default corpus keeps each language in CORPUS/<iso 639-3>/
+    for seq in seqs:
+        if not seq.language and folder in language_codes():
+            seq.language = folder
     missing = [i for i, s in enumerate(seqs) if not (s.text or "").strip()]
     if missing:
         raise BadInputError(f"clip {missing[0]} has no text (a .text sibling is needed)", path=path)
@@ -176,10 +182,18 @@ def run_stage(name: str, params, loss_fn, examples: list[Example], n_glosses: in
     sched = torch.optim.lr_scheduler.OneCycleLR(optim, max_lr=[g["lr"] for g in groups],
                                                 total_steps=max(stage.steps, 1), pct_start=0.1)
     rng = np.random.default_rng(seed)
+    # Batches of clips of similar length: draw `bucket` batches' worth at random, sort them by
+    # length and keep a random run of one batch. Padding would otherwise dominate the cost when
+    # clip lengths vary several-fold; on a small corpus, where the pool is the whole corpus,
+    # sorted batches repeat and generalise worse, so bucket = 1 (plain random batches) there.
+    lengths = np.array([len(ex.feats) for ex in examples])
+    size = min(stage.batch_size, len(examples))
     history = []
     bar = tqdm(range(stage.steps), desc=name, disable=not progress, leave=False)
     for step in bar:
-        idx = rng.choice(len(examples), size=min(stage.batch_size, len(examples)), replace=False)
+        pool = rng.choice(len(examples), size=min(stage.bucket * size, len(examples)), replace=False)
+        pool = pool[np.argsort(lengths[pool], kind="stable")]
+        idx = pool[int(rng.integers(0, len(pool) - size + 1)):][:size]
         losses = loss_fn(*collate([examples[i] for i in idx], n_glosses, stage, rng))
         loss = sum(losses.values())
         optim.zero_grad()
