@@ -56,7 +56,7 @@ DEFAULTS: dict = {
     "data": {"path": None, "language": None, "languages": None, "input": "gloss",
              "train_split": "train", "dev_split": "dev", "max_frames": 600},
     "train": {"seed": 0, "batch_size": 8, "max_steps": 2000, "lr": 1e-3, "warmup_steps": 50,
-              "min_lr_ratio": 0.1, "weight_decay": 0.0, "grad_clip": 1.0, "noise_factor": 1.0,
+              "min_lr_ratio": 0.1, "weight_decay": 0.0, "grad_clip": 1.0, "noise_factor": 1.0, "counter_noise": 0.0,
               "counter_weight": 1.0, "eval_every": 100, "save_every": 100, "patience": 0,
               "target_dtw": None, "threads": 1, "train_languages": None, "init": None,
               "fps": 25.0, "max_eval": 64},
@@ -300,7 +300,7 @@ class Trainer:
         by_group: dict[str, list[int]] = {}
         for i, e in enumerate(examples):
             by_group.setdefault(self.model.group_name(e.language), []).append(i)
-        dev = self.dist.device
+        dev, t = self.dist.device, self.cfg["train"]
         for group, rows in by_group.items():
             batch = corpus.collate([examples[i] for i in rows], self.model.norm_mean,
                                    self.model.norm_std, k)
@@ -308,6 +308,8 @@ class Trainer:
             if self.noise.any():
                 noise = torch.randn(steps_in.shape[:2] + (FRAME_DIM,)) * self.noise
                 steps_in[:, 1:, :FRAME_DIM] += noise[:, 1:]
+            if t["counter_noise"]:
+                steps_in[:, 1:, FRAME_DIM] += torch.randn(steps_in.shape[:2])[:, 1:] * t["counter_noise"]
             src, pad = pad_ids(batch.src_ids, dev)
             pred = net.group(group)(src, pad, steps_in.to(dev))
             target, mask = batch.target.to(dev), batch.mask.to(dev)
@@ -408,7 +410,11 @@ class Trainer:
         state = ckpt.read(path)
         if state.get("format") != "signllm-train/1":
             raise BadInputError("not a training-state checkpoint (last.pt)", path=path)
+        from signllm.model.tokenizer import tokenizer_from_json
         self.model.net.load_state_dict(state["model"]["state_dict"])
+        self.model.tokenizer = tokenizer_from_json(state["model"]["tokenizer"])
+        for split in (self.train_set, self.dev_set):
+            corpus.tokenize(split, self.model.tokenizer, self.model.config.max_tokens)
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
         self.sampler.load_state_dict(state["sampler"])

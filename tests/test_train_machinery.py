@@ -1,0 +1,104 @@
+"""Training machinery on a synthetic corpus: both modes, MLSF freezing, kill -9 + resume,
+torchrun with 2 CPU processes."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from signllm.generation import load_generator
+from signllm.model import checkpoint as ckpt
+from training.data import write_toy_corpus
+from training.train import load_config, train
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = ["train.batch_size=6", "train.lr=0.005", "train.warmup_steps=5", "train.eval_every=1000",
+        "train.save_every=1000"]
+
+
+@pytest.fixture(scope="module")
+def toy(tmp_path_factory):
+    return write_toy_corpus(tmp_path_factory.mktemp("toy"), ("gsg", "sgg"), clips=10)
+
+
+def cfg(toy, *extra):
+    return load_config(None, [f"data.path={toy}", *FAST, *extra])
+
+
+def test_prompt_mode_trains_and_generates_from_a_prompt(toy, tmp_path):
+    result = train(cfg(toy, "mode=prompt", "frontend=words", "data.input=text",
+                       "train.max_steps=30"), tmp_path, progress=False)
+    assert result["step"] == 30
+    gen = load_generator("signllm", mode="prompt", checkpoint=tmp_path / "model.pt")
+    stream = gen.stream("Wie gebärdet man 'w01 w02' in DSGS?")
+    assert stream.info.language.code == "sgg"
+    assert stream.info.gloss == "DSGS W01 DSGS W02"   # the LangGloss the model read
+    frames = list(stream.frames)
+    assert 1 <= len(frames) <= gen.model.config.max_frames
+    assert frames[0].joints.shape == (50, 3) and frames[0].counter is not None
+    assert (tmp_path / "metrics.csv").exists() and (tmp_path / "curves.png").exists()
+
+
+def test_mlsf_training_one_group_leaves_the_others_bit_identical(toy, tmp_path):
+    train(cfg(toy, "train.max_steps=5"), tmp_path / "a", progress=False)
+    before = ckpt.read(tmp_path / "a" / "model.pt")["state_dict"]
+    train(cfg(toy, "train.max_steps=10", f"train.init={tmp_path / 'a' / 'model.pt'}",
+              "train.train_languages=sgg"), tmp_path / "b", progress=False)
+    after = ckpt.read(tmp_path / "b" / "model.pt")["state_dict"]
+    assert set(before) == set(after)
+    frozen = [k for k in before if k.startswith("groups.gsg.")]
+    trained = [k for k in before if k.startswith("groups.sgg.")]
+    assert frozen and trained
+    assert all(torch.equal(before[k], after[k]) for k in frozen)
+    assert any(not torch.equal(before[k], after[k]) for k in trained)
+    gen = load_generator("signllm", checkpoint=tmp_path / "b" / "model.pt")
+    assert gen.generate("W10 W11", "sgg").num_frames > 0
+
+
+def _cli(toy, out, steps, *extra):
+    return [sys.executable, "-m", "training.train", "--quiet", "--out", str(out),
+            "--set", f"data.path={toy}", *[a for s in FAST for a in ("--set", s)],
+            "--set", f"train.max_steps={steps}", "--set", "train.save_every=5",
+            "--set", "plc.enabled=true", "--set", "rl.enabled=true", "--set", "plc.warmup_steps=0",
+            "--set", "train.noise_factor=1.0", *extra]
+
+
+def test_kill_9_then_resume_ends_with_the_uninterrupted_parameters(toy, tmp_path):
+    steps = 40
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run(_cli(toy, tmp_path / "full", steps), check=True, cwd=ROOT, env=env,
+                   capture_output=True, timeout=240)
+    proc = subprocess.Popen(_cli(toy, tmp_path / "cut", steps), cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    last = tmp_path / "cut" / "last.pt"
+    deadline = time.time() + 120
+    while not last.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    cut_at = ckpt.read(last)["step"]
+    assert cut_at < steps, "the run finished before it could be killed"
+    subprocess.run(_cli(toy, tmp_path / "cut", steps, "--resume"), check=True, cwd=ROOT, env=env,
+                   capture_output=True, timeout=240)
+    a = ckpt.read(tmp_path / "full" / "last.pt")
+    b = ckpt.read(last)
+    assert a["step"] == b["step"] == steps
+    for key, value in a["model"]["state_dict"].items():
+        assert torch.allclose(value, b["model"]["state_dict"][key], atol=1e-6, rtol=0), key
+
+
+def test_torchrun_two_cpu_processes_write_a_checkpoint_that_generates(toy, tmp_path):
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
+                "--master_port", "29517"]
+    cmd = torchrun + _cli(toy, tmp_path, 10)[1:]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    state = ckpt.read(tmp_path / "last.pt")
+    assert state["step"] == 10
+    gen = load_generator("signllm", checkpoint=tmp_path / "model.pt")
+    assert gen.generate("W01", "gsg").num_frames > 0
