@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
 from scipy.spatial.transform import Rotation
 
 from signllm.errors import BadInputError
@@ -33,19 +34,27 @@ log = logging.getLogger(__name__)
 _HAND_BASE = {"left": 8, "right": 29}
 _FINGER_KP = {"thumb": 1, "index": 5, "middle": 9, "ring": 13, "pinky": 17}  # offsets in a hand
 _ARM = {"left": (L_SHOULDER, L_ELBOW, L_WRIST), "right": (R_SHOULDER, R_ELBOW, R_WRIST)}
-# Joints the optimiser may move (legs, jaw and eyes stay at rest).
+# (10, 3) SMPL-X joints and (10, 4) keypoints of the fingers of both hands, in the same order.
+_FINGER_JOINTS = np.array([finger_joints(side, f) for side in ("left", "right") for f in _FINGER_KP])
+_FINGER_KPS = np.array([[_HAND_BASE[side] + k0 + i for i in range(4)]
+                        for side in ("left", "right") for k0 in _FINGER_KP.values()])
+# Joints the optimiser may move, in tree order: all the keypoints depend on (legs, jaw and eyes
+# stay at rest and are skipped by FK while fitting).
 ACTIVE = np.array([0, 3, 6, 9, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21] + list(range(25, 55)))
 SCALE_RANGE = (0.5, 2.0)   # observed/expected body size outside this is rescaled with a warning
 
 
 @dataclass
 class FitOptions:
-    iterations: int = 6           # optimiser (L-BFGS) steps over the whole sequence
+    iterations: int = 3           # optimiser (L-BFGS) steps over the whole sequence
     smoothness: float = 0.1       # weight of keypoint acceleration
     prior: float = 0.02           # pull towards the analytic solution
     limits: float = 10.0          # weight of anatomical-limit violations
     min_confidence: float = 0.2   # below this a joint counts as missing
     fit_shape: bool = True        # fit betas once per sequence (3D input only)
+    smooth_input: float = 0.0     # Gaussian sigma (frames) over the keypoints before fitting
+    smooth_palm: float = 1.0      # Gaussian sigma (frames) over the palm orientation
+    max_speed: float = 15.0       # rad/s any joint may turn (0.6 rad per frame at 25 fps)
 
 
 # ----------------------------------------------------------------------------- small geometry
@@ -57,21 +66,36 @@ def _frame(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Orthonormal frames (..., 3, 3) with columns a, b orthogonalised, a x b."""
     a = _unit(a)
     b = _unit(b - (b * a).sum(-1, keepdims=True) * a)
-    return np.stack([a, b, np.cross(a, b)], -1)
+    return np.stack([a, b, _cross(a, b)], -1)
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """np.cross without its axis juggling (it dominated the per-frame streaming cost)."""
+    return np.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
+                     a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
+                     a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], -1)
 
 
 def _min_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Smallest rotations taking directions a to b (..., 3, 3)."""
-    a, b = _unit(a), _unit(b)
-    axis = np.cross(a, b)
-    s = np.linalg.norm(axis, axis=-1)
+    """Smallest rotations taking directions a to b (..., 3, 3): R = I + [v] + [v]^2 / (1 + c)."""
+    a, b = np.broadcast_arrays(_unit(a), _unit(b))
+    v = _cross(a, b)
     c = (a * b).sum(-1)
-    angle = np.arctan2(s, c)
-    # antiparallel: any axis perpendicular to a
-    alt = np.cross(a, np.array([0.0, 0.0, 1.0]))
-    alt = np.where(np.linalg.norm(alt, axis=-1, keepdims=True) < 1e-6, np.cross(a, [1.0, 0, 0]), alt)
-    axis = np.where((s < 1e-9)[..., None], _unit(alt), axis / np.maximum(s, 1e-12)[..., None])
-    return rotmats(axis * angle[..., None])
+    # antiparallel: half a turn about an axis perpendicular to a
+    alt = _cross(a, np.array([0.0, 0.0, 1.0]))
+    alt = np.where(np.linalg.norm(alt, axis=-1, keepdims=True) < 1e-6, _cross(a, np.array([1.0, 0, 0])), alt)
+    anti = c < -1 + 1e-8
+    if anti.any():
+        v = np.where(anti[..., None], _unit(alt), v)
+        c = np.where(anti, 0.0, c)
+    x, y, z = v[..., 0], v[..., 1], v[..., 2]
+    zero = np.zeros_like(x)
+    K = np.stack([zero, -z, y, z, zero, -x, -y, x, zero], -1).reshape(v.shape[:-1] + (3, 3))
+    R = np.eye(3) + K + (K @ K) / (1 + c)[..., None, None]
+    if anti.any():  # for the half turn about unit axis n: R = 2 n n^T - I
+        n = _unit(alt)
+        R = np.where(anti[..., None, None], 2 * n[..., :, None] * n[..., None, :] - np.eye(3), R)
+    return R
 
 
 def _power(R: np.ndarray, fraction: float, max_angle: float | None = None) -> np.ndarray:
@@ -124,6 +148,16 @@ def _body_scale(K: np.ndarray, valid: np.ndarray, rest_kp: np.ndarray) -> float 
     return float(np.median(ratios)) if ratios else None
 
 
+def _unit_factor(scale: float, name: str | None) -> float:
+    """What to divide keypoints by when they are far from metres: a power of ten when the size
+    is near one (millimetres, centimetres), else the measured size ratio."""
+    power = 10.0 ** round(np.log10(scale))
+    factor = power if 0.6 < scale / power < 1.6 else scale
+    log.warning("%s: keypoints are %.3g x the body's size; divided by %.4g to get metres",
+                name or "sequence", scale, factor)
+    return factor
+
+
 def _lift_depth(K: np.ndarray, rest_kp: np.ndarray) -> np.ndarray:
     """Give 2D keypoints a plausible depth: each bone keeps its body length, leaning forward."""
     K = K.copy()
@@ -142,7 +176,9 @@ def _lift_depth(K: np.ndarray, rest_kp: np.ndarray) -> np.ndarray:
 
 def _fit_betas(body: Body, K: np.ndarray, valid: np.ndarray, reg: float = 0.05) -> np.ndarray:
     """Betas whose keypoint bone lengths match the median observed ones (regularised LS)."""
-    bones = [(p, c) for c, p in enumerate(PROMPT2SIGN_50.parents) if p >= 0]
+    rest_kp = body.rest_keypoints()
+    bones = [(p, c) for c, p in enumerate(PROMPT2SIGN_50.parents)
+             if p >= 0 and np.linalg.norm(rest_kp[c] - rest_kp[p]) > 0.01]  # not wrist-to-wrist
     obs, rows = [], []
     for p, c in bones:
         both = valid[:, c] & valid[:, p]
@@ -169,8 +205,51 @@ def _fit_betas(body: Body, K: np.ndarray, valid: np.ndarray, reg: float = 0.05) 
 
 
 # ----------------------------------------------------------------------------- analytic stage
-def analytic_pose(K: np.ndarray, seen: np.ndarray, rest: np.ndarray, offsets: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def _consistent_sign(n: np.ndarray, ref: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Flip hinge normals (T, 3) so they never reverse between frames (a reversal would turn
+    the upper arm by half a turn), then so they mostly agree with `ref`."""
+    if len(n) > 1:
+        flips = np.cumsum(np.r_[0, (n[1:] * n[:-1]).sum(1) < 0]) % 2 == 1
+        n = np.where(flips[:, None], -n, n)
+    return n if ((n * ref).sum(1) * weight).sum() >= 0 else -n
+
+
+def rate_limit(L: np.ndarray, max_step: float, previous: np.ndarray | None = None) -> np.ndarray:
+    """Cap how far each joint turns between consecutive frames (radians), walking forward in
+    time: a noisy keypoint that would flip a finger or a palm over in one frame is followed at the
+    capped speed instead. `previous` (J, 3, 3): the frame before L[0] (streaming)."""
+    T, J = L.shape[:2]
+    q = Rotation.from_matrix(L.reshape(-1, 3, 3)).as_quat().reshape(T, J, 4)
+    prev = None if previous is None else Rotation.from_matrix(previous).as_quat()
+    half = max_step / 2
+    for t in range(T):
+        if prev is not None:
+            cur = q[t] * np.where((q[t] * prev).sum(-1, keepdims=True) < 0, -1.0, 1.0)
+            theta = np.arccos(np.clip((cur * prev).sum(-1), -1.0, 1.0))  # half the turn
+            over = theta > half
+            if over.any():
+                f = half / theta[over]
+                th = theta[over][:, None]
+                cur[over] = (np.sin((1 - f)[:, None] * th) * prev[over]
+                             + np.sin(f[:, None] * th) * cur[over]) / np.sin(th)
+            q[t] = cur
+        prev = q[t]
+    return Rotation.from_quat(q.reshape(-1, 4)).as_matrix().reshape(T, J, 3, 3)
+
+
+def smooth_rotations(R: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian smoothing of a rotation track (T, 3, 3) through sign-continuous quaternions."""
+    if sigma <= 0 or len(R) < 2:
+        return R
+    q = Rotation.from_matrix(R).as_quat()
+    flip = np.cumsum(np.r_[0, (q[1:] * q[:-1]).sum(1) < 0]) % 2 == 1
+    q[flip] *= -1
+    q = gaussian_filter1d(q, sigma, axis=0, mode="nearest")
+    return Rotation.from_quat(q).as_matrix()
+
+
+def analytic_pose(K: np.ndarray, seen: np.ndarray, rest: np.ndarray, offsets: np.ndarray,
+                  palm_sigma: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Local rotations (T, 55, 3, 3) and translation (T, 3) from filled keypoints K (T, 50, 3)."""
     T = len(K)
     L = np.broadcast_to(np.eye(3), (T, NUM_JOINTS, 3, 3)).copy()
@@ -208,7 +287,11 @@ def analytic_pose(K: np.ndarray, seen: np.ndarray, rest: np.ndarray, offsets: np
     transl = (K[:, NECK] - P[:, neck]) if seen[NECK] else np.zeros((T, 3))
     P += transl[:, None]
     if seen[NOSE]:
-        R = _min_rotation(_mv(G[:, spine3], rest_kp[NOSE] - rest[neck]), K[:, NOSE] - P[:, neck])
+        # the nose's depth is unreliable in datasets lifted from 2D: tilt the head from its
+        # height and sideways offset, keeping the rest pose's forward offset
+        target = K[:, NOSE] - P[:, neck]
+        target[:, 2] = _mv(G[:, spine3], rest_kp[NOSE] - rest[neck])[:, 2]
+        R = _min_rotation(_mv(G[:, spine3], rest_kp[NOSE] - rest[neck]), target)
         half = _power(_T(G[:, spine3]) @ R @ G[:, spine3], 0.5, max_angle=0.6)
         L[:, neck] = half
         L[:, head] = half
@@ -217,6 +300,10 @@ def analytic_pose(K: np.ndarray, seen: np.ndarray, rest: np.ndarray, offsets: np
     for side, sign in (("left", -1.0), ("right", 1.0)):
         k_sh, k_el, k_wr = _ARM[side]
         col, sh, el, wr = (joint(f"{side}_{n}") for n in ("collar", "shoulder", "elbow", "wrist"))
+        hb = _HAND_BASE[side]
+        # the body's and the hand's wrist points can disagree by centimetres: aim between them
+        wrist_kp = [k for k in (k_wr, hb) if seen[k]]
+        wt = np.mean([K[:, k] for k in wrist_kp], 0) if wrist_kp else None
         place(col)
         if seen[k_sh]:
             R = _min_rotation(_mv(G[:, spine3], rest[sh] - rest[col]), K[:, k_sh] - P[:, col])
@@ -226,46 +313,64 @@ def analytic_pose(K: np.ndarray, seen: np.ndarray, rest: np.ndarray, offsets: np
         if seen[k_el]:
             u_r, h_r = rest[el] - rest[sh], np.array([0.0, sign, 0.0])
             u = K[:, k_el] - P[:, sh]
-            f = K[:, k_wr] - K[:, k_el] if seen[k_wr] else np.broadcast_to(rest[wr] - rest[el], u.shape)
-            n_obs = np.cross(_unit(u), _unit(f))
+            f = wt - K[:, k_el] if wt is not None else np.broadcast_to(rest[wr] - rest[el], u.shape)
+            n_obs = _cross(_unit(u), _unit(f))
             h_ref = _mv(_min_rotation(_mv(G[:, col], u_r), u) @ G[:, col], h_r)
             w = np.clip(np.linalg.norm(n_obs, axis=-1, keepdims=True) / 0.35, 0, 1)
-            n = w * _unit(n_obs) + (1 - w) * h_ref
+            n = w * _consistent_sign(_unit(n_obs), h_ref, w[:, 0]) + (1 - w) * h_ref
             n = np.where(np.linalg.norm(n, axis=-1, keepdims=True) < 1e-3, h_ref, n)
             Gs = _frame(u, n) @ _T(_frame(u_r, h_r))
             L[:, sh] = _T(G[:, col]) @ Gs
         place(sh)
         place(el)
-        if seen[k_wr]:
-            swing(el, rest[wr] - rest[el], K[:, k_wr] - P[:, el])
+        if wt is not None:
+            swing(el, rest[wr] - rest[el], wt - P[:, el])
         place(wr)
-        hb = _HAND_BASE[side]
         palm = (hb, hb + _FINGER_KP["middle"], hb + _FINGER_KP["index"], hb + _FINGER_KP["pinky"])
         if all(seen[k] for k in palm):
             wrist_kp, mid, idx, pky = (K[:, k] for k in palm)
             mid_j, idx_j, pky_j = (finger_joints(side, f)[0] for f in ("middle", "index", "pinky"))
             W = _frame(mid - wrist_kp, idx - pky) @ _T(_frame(rest[mid_j] - rest[wr], rest[idx_j] - rest[pky_j]))
-            # split the forearm roll: half at the elbow (about the forearm axis), half at the wrist
+            W = smooth_rotations(W, palm_sigma)  # a hand seen edge-on makes the palm plane flicker
+            # split the forearm roll: half at the elbow (about the forearm axis), half at the wrist;
+            # the hand's swing stays at the wrist: Lw0 = swing @ twist(tau)
             a = _unit(rest[wr] - rest[el])
-            q = Rotation.from_matrix(_T(G[:, el]) @ W).as_quat()
-            tau = 2 * np.arctan2(q[:, :3] @ a, q[:, 3])
-            tau = (tau + np.pi) % (2 * np.pi) - np.pi
+            Lw0 = _T(G[:, el]) @ W
+            q = Rotation.from_matrix(Lw0).as_quat()
+            raw = 2 * np.arctan2(q[:, :3] @ a, q[:, 3])
+            swing_part = Lw0 @ rotmats(-a * raw[:, None])
+            raw = (raw + np.pi) % (2 * np.pi) - np.pi
+            tau = np.clip(np.unwrap(raw), -_MAX_ROLL, _MAX_ROLL)  # no 2-pi flips between frames
             L[:, el] = L[:, el] @ rotmats(a * (tau[:, None] / 2))
+            L[:, wr] = rotmats(-a * (tau[:, None] / 2)) @ swing_part @ rotmats(a * tau[:, None])
             place(el)
             place(wr)
-            L[:, wr] = _T(G[:, el]) @ W
-            place(wr)
-        for finger, k0 in _FINGER_KP.items():
-            js = finger_joints(side, finger)
-            ks = [hb + k0 + i for i in range(4)]
-            for i, j in enumerate(js):
-                place(j)
-                target = ks[i + 1]
-                if not seen[target]:
-                    continue
-                rest_vec = rest[js[i + 1]] - rest[j] if i < 2 else offsets[target]
-                swing(j, rest_vec, K[:, target] - P[:, j])
-    return L, transl
+    # fingers of both hands at once, one phalanx level at a time; directions are taken inside
+    # the hand, whose own wrist point may sit centimetres from the body's wrist point
+    for level in range(3):
+        js, ps = _FINGER_JOINTS[:, level], PARENTS[_FINGER_JOINTS[:, level]]
+        G[:, js] = G[:, ps] @ L[:, js]
+        P[:, js] = P[:, ps] + _mv(G[:, ps], rest[js] - rest[ps])
+        k0, k1 = _FINGER_KPS[:, level], _FINGER_KPS[:, level + 1]
+        ok = seen[k0] & seen[k1]
+        if not ok.any():
+            continue
+        rest_vec = rest[_FINGER_JOINTS[:, level + 1]] - rest[js] if level < 2 else offsets[k1]
+        Gp = G[:, ps][:, ok]
+        R = _min_rotation(_mv(Gp, rest_vec[ok]), K[:, k1[ok]] - K[:, k0[ok]])
+        L[:, js[ok]] = _T(Gp) @ R @ Gp
+        G[:, js] = G[:, ps] @ L[:, js]
+    return clamp_to_limits(L), transl
+
+
+def clamp_to_limits(L: np.ndarray) -> np.ndarray:
+    """Project elbow, wrist and finger rotations into their anatomical ranges (noisy hand
+    keypoints otherwise fold fingers backwards or flip them between frames)."""
+    aa = axis_angles(L[:, _LIMITED])
+    clipped = np.clip(aa, _LIMIT_LO[_LIMITED], _LIMIT_HI[_LIMITED])
+    out = L.copy()
+    out[:, _LIMITED] = rotmats(clipped)
+    return out
 
 
 # ----------------------------------------------------------------------------- optimiser stage
@@ -287,10 +392,14 @@ def _limit_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 flex = (-0.35, 1.8) if i == 0 else (-0.1, 2.0)
                 zlo, zhi = (flex[0], flex[1]) if s > 0 else (-flex[1], -flex[0])
                 lo[j], hi[j] = (-0.25, -spread, zlo), (0.25, spread, zhi)
+        for j in finger_joints(side, "thumb"):
+            lo[j], hi[j] = (-1.0, -1.0, -1.0), (1.0, 1.0, 1.0)
     return lo, hi
 
 
 _LIMIT_LO, _LIMIT_HI = _limit_table()
+_LIMITED = np.flatnonzero((_LIMIT_LO > -np.pi).any(1))
+_MAX_ROLL = 2.4  # forearm roll (radians), half at the elbow and half at the wrist
 _UNIT = 0.01  # residuals in centimetres keep the terms' weights readable
 
 
@@ -324,7 +433,7 @@ def refine(L0: np.ndarray, transl0: np.ndarray, K: np.ndarray, weight: np.ndarra
     def forward():
         local = L0_t.clone()
         local[:, active] = L0_t[:, active] @ torch_rotmats(delta)
-        G, P = torch_forward_kinematics(local, rest_t, transl_t + dtr)
+        G, P = torch_forward_kinematics(local, rest_t, transl_t + dtr, joints=ACTIVE.tolist())
         return (G[:, kj] @ off_t[..., None])[..., 0] + P[:, kj]
 
     def closure():
@@ -368,10 +477,10 @@ def _prepare(pose: PoseSequence, body: Body, opts: FitOptions):
     K = np.where(valid[..., None], K, 0.0)
     scale = _body_scale(K, valid, body.rest_keypoints())
     if scale is not None and not SCALE_RANGE[0] <= scale <= SCALE_RANGE[1]:
-        log.warning("%s: keypoints are %.3g x the body's size; rescaled to metres",
-                    pose.name or "sequence", scale)
-        K = K / scale
+        K = K / _unit_factor(scale, pose.name)
     K, seen = _fill_missing(K, valid)
+    if opts.smooth_input > 0 and len(K) > 1:
+        K = gaussian_filter1d(K, opts.smooth_input, axis=0, mode="nearest")
     return K, valid, seen
 
 
@@ -392,10 +501,12 @@ def fit_sequence(pose: PoseSequence, body: Body, **opts) -> Motion:
     rest, offsets = body.rest_joints(betas), body.keypoint_offsets(betas)
     if not pose.depth_known:
         K = _lift_depth(K, rest[KEYPOINT_JOINT] + offsets)
-    L, transl = analytic_pose(K, seen, rest, offsets)
+    L, transl = analytic_pose(K, seen, rest, offsets, o.smooth_palm)
     if o.iterations > 0:
         L, transl = refine(L, transl, K, _weights(valid, pose.confidence, pose.depth_known),
                            rest, offsets, o)
+    if o.max_speed > 0:
+        L = rate_limit(L, o.max_speed / pose.fps)
     return Motion.from_full_pose(axis_angles(L), transl, betas, rest, pose.fps, name=pose.name,
                                  gender=body.gender)
 
@@ -413,13 +524,14 @@ class StreamingFitter:
 
     def __init__(self, body: Body, fps: float = 25.0, depth_known: bool = True, **opts):
         self.body, self.fps, self.depth_known = body, float(fps), depth_known
-        self.opts = FitOptions(**{"iterations": 4, **opts})
+        self.opts = FitOptions(**{"iterations": 0, **opts})
         self.rest = body.rest_joints()
         self.offsets = body.keypoint_offsets()
         self.rest_kp = self.rest[KEYPOINT_JOINT] + self.offsets
         self.last = None          # last filled keypoints (50, 3)
         self.seen = np.zeros(50, bool)
         self.history: list[np.ndarray] = []
+        self.previous: np.ndarray | None = None  # last frame's local rotations (55, 3, 3)
         self.index = 0
         self.scale: float | None = None
 
@@ -430,7 +542,7 @@ class StreamingFitter:
         joints = np.where(valid[:, None], joints, 0.0)
         if self.scale is None and valid.sum() >= 3:
             s = _body_scale(joints[None], valid[None], self.rest_kp)
-            self.scale = s if s is not None and not SCALE_RANGE[0] <= s <= SCALE_RANGE[1] else 1.0
+            self.scale = _unit_factor(s, "stream") if s is not None and not SCALE_RANGE[0] <= s <= SCALE_RANGE[1] else 1.0
         joints = joints / (self.scale or 1.0)
         if self.last is None:
             self.last = self.rest_kp - self.rest_kp[NECK]
@@ -447,8 +559,12 @@ class StreamingFitter:
         if self.opts.iterations > 0:
             L, transl = refine(L, transl, K[None], _weights(valid[None], confidence[None], self.depth_known),
                                self.rest, self.offsets, self.opts, history=hist)
-        G, P = forward_kinematics(L, self.rest, transl)
-        self.history = (self.history + [_mv(G[0, KEYPOINT_JOINT], self.offsets) + P[0, KEYPOINT_JOINT]])[-2:]
+        if self.opts.max_speed > 0:
+            L = rate_limit(L, self.opts.max_speed / self.fps, self.previous)
+        self.previous = L[0]
+        if self.opts.iterations > 0:  # the smoothness term needs the last fitted keypoints
+            G, P = forward_kinematics(L, self.rest, transl)
+            self.history = (self.history + [_mv(G[0, KEYPOINT_JOINT], self.offsets) + P[0, KEYPOINT_JOINT]])[-2:]
         frame = MotionFrame(index=self.index, time=self.index / self.fps, pose=axis_angles(L[0]),
                             transl=transl[0])
         self.index += 1
@@ -456,3 +572,16 @@ class StreamingFitter:
 
     def motion(self, frames: list[MotionFrame]) -> Motion:
         return Motion.from_frames(frames, self.body.betas, self.rest, self.fps, gender=self.body.gender)
+
+
+def rotation_steps(motion: Motion) -> np.ndarray:
+    """(T-1, 55) angle (radians) each local joint rotation turns between consecutive frames."""
+    R = motion.local_rotmats()
+    rel = _T(R[:-1]) @ R[1:]
+    cos = (np.trace(rel, axis1=-2, axis2=-1) - 1) / 2
+    return np.arccos(np.clip(cos, -1.0, 1.0))
+
+
+def max_rotation_step(motion: Motion) -> float:
+    """The largest frame-to-frame joint rotation (radians); 0 for fewer than two frames."""
+    return float(rotation_steps(motion).max()) if motion.num_frames > 1 else 0.0

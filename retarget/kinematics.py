@@ -53,17 +53,24 @@ def torch_rotmats(aa):
     return eye + s * K + (1 - c) * (K @ K)
 
 
-def torch_forward_kinematics(local, rest_joints, transl=None, parents=PARENTS):
-    """Torch twin of `forward_kinematics` (differentiable)."""
+def torch_forward_kinematics(local, rest_joints, transl=None, parents=PARENTS, joints=None):
+    """Torch twin of `forward_kinematics` (differentiable). `joints`: a parent-closed subset in
+    tree order to evaluate (the others come back as zeros), e.g. to skip the legs while fitting."""
     import torch
-    bones = rest_joints[1:] - rest_joints[parents[1:]]
-    G = [local[:, 0]]
-    P = [rest_joints[0].expand(local.shape[0], 3)]
-    for j in range(1, local.shape[1]):
-        p = parents[j]
-        G.append(G[p] @ local[:, j])
-        P.append(P[p] + (G[p] @ bones[j - 1][:, None])[..., 0])
-    G, P = torch.stack(G, 1), torch.stack(P, 1)
+    order = range(local.shape[1]) if joints is None else joints
+    T = local.shape[0]
+    G: dict = {}
+    P: dict = {}
+    for j in order:
+        p = int(parents[j])
+        if p < 0:
+            G[j], P[j] = local[:, j], rest_joints[j].expand(T, 3)
+        else:
+            G[j] = G[p] @ local[:, j]
+            P[j] = P[p] + (G[p] @ (rest_joints[j] - rest_joints[p])[:, None])[..., 0]
+    eye, zero = torch.eye(3, dtype=local.dtype).expand(T, 3, 3), torch.zeros(T, 3, dtype=local.dtype)
+    Gs = torch.stack([G.get(j, eye) for j in range(local.shape[1])], 1)
+    Ps = torch.stack([P.get(j, zero) for j in range(local.shape[1])], 1)
     if transl is not None:
-        P = P + transl[:, None, :]
-    return G, P
+        Ps = Ps + transl[:, None, :]
+    return Gs, Ps

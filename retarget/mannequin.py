@@ -20,7 +20,7 @@ from .skeleton55 import JOINT_NAMES, NUM_JOINTS, PARENTS, VERTEX_IDS, finger_joi
 
 log = logging.getLogger(__name__)
 
-VERSION = 1
+VERSION = 2
 FILE_NAME = f"smplx_signllm_mannequin_v{VERSION}.npz"  # smplx.create reads the type from "smplx_"
 NUM_BETAS = 10
 NUM_EXPRESSION = 10
@@ -33,12 +33,12 @@ def _rest_joints() -> np.ndarray:
     left = {  # left-side and centre joints; the right side mirrors x
         "pelvis": (0, 0.95, 0.0), "left_hip": (0.09, 0.89, 0.0), "spine1": (0, 1.06, -0.01),
         "left_knee": (0.10, 0.50, 0.01), "spine2": (0, 1.18, -0.015),
-        "left_ankle": (0.11, 0.08, -0.02), "spine3": (0, 1.26, -0.01),
-        "left_foot": (0.12, 0.02, 0.10), "neck": (0, 1.43, -0.02),
-        "left_collar": (0.07, 1.38, -0.01), "head": (0, 1.53, -0.01),
+        "left_ankle": (0.11, 0.08, -0.02), "spine3": (0, 1.30, -0.01),
+        "left_foot": (0.12, 0.02, 0.10), "neck": (0, 1.50, -0.02),
+        "left_collar": (0.07, 1.45, -0.01), "head": (0, 1.59, -0.005),
         "left_shoulder": (0.18, 1.42, -0.02), "left_elbow": (0.44, 1.42, -0.03),
-        "left_wrist": (0.69, 1.42, -0.02), "jaw": (0, 1.52, 0.02),
-        "left_eye_smplhf": (0.032, 1.60, 0.075)}
+        "left_wrist": (0.69, 1.42, -0.02), "jaw": (0, 1.575, 0.02),
+        "left_eye_smplhf": (0.032, 1.66, 0.08)}
     for name, p in left.items():
         J[joint(name)] = p
         if name.startswith("left_"):

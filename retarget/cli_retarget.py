@@ -1,0 +1,98 @@
+"""`signllm retarget`: keypoint file -> SMPL-X motion as BVH, GLB, AMASS .npz or preview video."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HELP = ("fit keypoints (any file `signllm info` reads) to an SMPL-X body and write the motion as "
+        ".bvh, .glb (skinned, animated), .npz (AMASS-style) or an .mp4/.gif preview; the built-in "
+        "licence-free mannequin is used unless --smplx-model is given")
+
+
+def add_body_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("body")
+    group.add_argument("--smplx-model", metavar="PATH",
+                       help="your SMPL-X model file (SMPLX_NEUTRAL.npz) or its folder; default: "
+                            "$SIGNLLM_SMPLX_MODEL, else the built-in mannequin")
+    group.add_argument("--gender", choices=("neutral", "female", "male"), default="neutral",
+                       help="which SMPL-X file to take from a model folder (default: neutral)")
+    group.add_argument("--betas", metavar="B1,B2,...",
+                       help="fixed body shape (comma-separated betas); default: fitted once per "
+                            "clip from the bone lengths (3D input) or the mean shape (2D input)")
+    group.add_argument("--iterations", type=int, default=6,
+                       help="optimiser steps after the analytic fit (0 = analytic only; default 6)")
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    from signllm.commands.info import add_read_options
+    parser.add_argument("input", metavar="IN", help="keypoint file or folder (.skels, .pose, .npz, "
+                                                    "OpenPose or DWPose folder)")
+    parser.add_argument("--select", type=int, metavar="I",
+                        help="only clip number I (0-based) of a multi-clip input")
+    add_read_options(parser)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_input_options(parser)
+    parser.add_argument("-o", "--output", required=True, metavar="OUT",
+                        help="OUT.bvh | OUT.glb | OUT.npz | OUT.mp4 | OUT.gif; several clips become "
+                             "OUT-000.ext, OUT-001.ext, ...")
+    parser.add_argument("--show-keypoints", action="store_true",
+                        help="video output: draw the input keypoints beside the avatar")
+    add_body_options(parser)
+
+
+def body_from_args(args):
+    from signllm.errors import BadInputError
+
+    from .body import load_body
+    betas = None
+    if args.betas:
+        try:
+            betas = [float(b) for b in args.betas.split(",")]
+        except ValueError as exc:
+            raise BadInputError(f"--betas must be comma-separated numbers, got {args.betas!r}") from exc
+    return load_body(args.smplx_model, gender=args.gender, betas=betas), betas is not None
+
+
+def read_clips(args):
+    from signllm.commands.info import read_input
+    from signllm.errors import BadInputError
+    _, seqs = read_input(args.input, args)
+    if args.select is not None:
+        if not 0 <= args.select < len(seqs):
+            raise BadInputError(f"--select {args.select}: the input has {len(seqs)} clips",
+                                path=args.input)
+        seqs = [seqs[args.select]]
+    if not seqs:
+        raise BadInputError("no clips in the input", path=args.input)
+    return seqs
+
+
+def targets(output: Path, count: int) -> list[Path]:
+    if count == 1:
+        return [output]
+    return [output.with_name(f"{output.stem}-{i:03d}{output.suffix}") for i in range(count)]
+
+
+def run(args) -> int:
+    from tqdm import tqdm
+
+    from signllm.errors import UnsupportedFormatError
+
+    from .export import EXTENSIONS, write_motion
+    from .fit import fit_sequence
+    output = Path(args.output)
+    if output.suffix.lower() not in EXTENSIONS:
+        raise UnsupportedFormatError(f"cannot write {output.suffix or 'a file without extension'}; "
+                                     f"use one of {', '.join(EXTENSIONS)}", path=output)
+    body, fixed_shape = body_from_args(args)
+    seqs = read_clips(args)
+    video = output.suffix.lower() in (".mp4", ".gif")
+    for seq, target in tqdm(list(zip(seqs, targets(output, len(seqs)))), desc="retarget", unit="clip",
+                            disable=len(seqs) < 2):
+        motion = fit_sequence(seq, body, iterations=args.iterations, fit_shape=not fixed_shape)
+        options = {"keypoints": seq if args.show_keypoints else None} if video else {}
+        write_motion(target, motion, body, **options)
+        print(f"wrote {target} ({motion.num_frames} frames at {motion.fps:g} fps, body {body.name})")
+    return 0

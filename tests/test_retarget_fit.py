@@ -1,0 +1,104 @@
+"""Fitting: synthetic round trips, robustness to bad input, streaming, real-sample smoothness."""
+import numpy as np
+import pytest
+
+from retarget.body import load_body
+from retarget.fit import StreamingFitter, fit_sequence, max_rotation_step, motion_keypoints
+from retarget.synthetic import sample_motion
+from signllm.errors import BadInputError
+from signllm.pose import PoseSequence
+from signllm.skeleton import L_HAND, R_HAND
+
+# Documented bound (docs/retarget.md): no local joint rotation turns by more than max_speed / fps
+# (15 rad/s: 0.6 rad between consecutive frames at 25 fps).
+MAX_STEP_RAD = 0.6 + 1e-4
+
+
+@pytest.fixture(scope="module")
+def body():
+    return load_body()
+
+
+@pytest.fixture(scope="module")
+def truth(body):
+    motion = sample_motion(body, 60, np.random.default_rng(7))
+    return motion, motion_keypoints(motion, body)
+
+
+def _err_mm(motion, body, kp):
+    return np.linalg.norm(motion_keypoints(motion, body) - kp, axis=-1).mean() * 1000
+
+
+def test_clean_round_trip_is_within_5_mm(body, truth):
+    motion, kp = truth
+    fitted = fit_sequence(PoseSequence.from_joints(kp), body)
+    assert _err_mm(fitted, body, kp) < 5
+    assert fitted.full_pose().shape == (60, 55, 3)
+    np.testing.assert_allclose(fitted.full_pose()[:, [1, 2, 4, 5, 7, 8, 10, 11]], 0, atol=1e-6)  # legs rest
+    q = fitted.local_quaternions()
+    assert q.shape == (60, 55, 4)
+    np.testing.assert_allclose(np.linalg.norm(q, axis=-1), 1, atol=1e-5)
+
+
+def test_missing_and_low_confidence_joints_are_interpolated(body, truth):
+    motion, kp = truth
+    conf = np.ones(kp.shape[:2], np.float32)
+    conf[20:30, R_HAND] = 0           # the right hand vanishes for 10 frames
+    conf[::7, 4] = 0.05               # a flickering wrist
+    noisy = kp.copy()
+    noisy[20:30, R_HAND] = 0          # what readers store for missing joints
+    fitted = fit_sequence(PoseSequence(noisy, conf), body)
+    assert _err_mm(fitted, body, kp) < 15
+    assert max_rotation_step(fitted) < MAX_STEP_RAD
+
+
+def test_all_missing_hands_give_a_resting_hand(body, truth):
+    _, kp = truth
+    conf = np.ones(kp.shape[:2], np.float32)
+    conf[:, np.r_[L_HAND, R_HAND]] = 0
+    fitted = fit_sequence(PoseSequence(kp * (conf[..., None] > 0), conf), body)
+    assert np.isfinite(fitted.full_pose()).all()
+    np.testing.assert_allclose(fitted.left_hand_pose, 0, atol=0.3)  # near rest, within limits
+
+
+def test_bad_input_is_a_clear_error(body, truth):
+    _, kp = truth
+    with pytest.raises(BadInputError, match="empty"):
+        fit_sequence(PoseSequence.from_joints(np.zeros((0, 50, 3))), body)
+    with pytest.raises(BadInputError, match="no keypoint"):
+        fit_sequence(PoseSequence(kp, np.zeros(kp.shape[:2])), body)
+
+
+def test_absurd_scale_is_rescaled(body, truth):
+    _, kp = truth
+    fitted = fit_sequence(PoseSequence.from_joints(kp * 1000), body)  # millimetres
+    assert _err_mm(fitted, body, kp) < 10
+
+
+def test_2d_input_gets_plausible_depth(body, truth):
+    _, kp = truth
+    flat = kp.copy()
+    flat[..., 2] = 0
+    fitted = fit_sequence(PoseSequence.from_joints(flat, depth_known=False), body)
+    pred = motion_keypoints(fitted, body)
+    xy = np.linalg.norm(pred[..., :2] - kp[..., :2], axis=-1).mean()
+    assert xy < 0.03
+    assert (pred[:, np.r_[L_HAND, R_HAND], 2] > -0.05).mean() > 0.9  # hands in front, not behind
+
+
+def test_streaming_matches_batched_quality(body, truth):
+    motion, kp = truth
+    streamer = StreamingFitter(body.with_betas(motion.betas), fps=25)
+    frames = [streamer.push(kp[t], np.ones(50)) for t in range(len(kp))]
+    streamed = streamer.motion(frames)
+    assert _err_mm(streamed, body, kp) < 5
+    bad = streamer.push(np.full((50, 3), np.nan), np.ones(50))  # a NaN frame holds the last pose
+    assert np.isfinite(bad.pose).all() and bad.index == len(kp)
+
+
+def test_real_samples_have_no_rotation_jumps(body, shared_data):
+    from signllm.formats import read
+    for seq in read(shared_data / "phoenix14t-pt-sample" / "dev.skels")[:2]:
+        fitted = fit_sequence(seq, body)
+        assert np.isfinite(fitted.full_pose()).all()
+        assert max_rotation_step(fitted) < MAX_STEP_RAD, seq.name
