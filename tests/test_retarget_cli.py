@@ -1,0 +1,58 @@
+"""`signllm retarget` / `signllm render` end to end, and their one-line errors."""
+import numpy as np
+import pytest
+
+from signllm.cli import main
+from signllm.formats import write
+from signllm.pose import PoseSequence
+
+
+@pytest.fixture(scope="module")
+def keypoints(tmp_path_factory):
+    from retarget.body import load_body
+    from retarget.fit import motion_keypoints
+    from retarget.synthetic import sample_motion
+    body = load_body()
+    kp = motion_keypoints(sample_motion(body, 12, np.random.default_rng(5)), body)
+    path = tmp_path_factory.mktemp("kp") / "clip.npz"
+    write(path, [PoseSequence.from_joints(kp, name="clip")])
+    return path
+
+
+@pytest.mark.parametrize("ext", [".bvh", ".glb", ".npz"])
+def test_retarget_writes_each_format(tmp_path, keypoints, ext, capsys):
+    out = tmp_path / f"out{ext}"
+    assert main(["retarget", str(keypoints), "-o", str(out)]) == 0
+    assert out.stat().st_size > 0
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_render_skeleton_gif_with_keypoints(tmp_path, keypoints):
+    out = tmp_path / "preview.gif"
+    assert main(["render", str(keypoints), "-o", str(out), "--size", "64", "--backend", "skeleton",
+                 "--show-keypoints"]) == 0
+    import imageio.v3 as iio
+    frames = iio.imread(out, index=None)
+    assert frames.shape[0] == 12 and frames.shape[2] == 128
+
+
+def test_render_gl_mp4(tmp_path, keypoints):
+    out = tmp_path / "preview.mp4"
+    assert main(["render", str(keypoints), "-o", str(out), "--size", "96"]) == 0
+    assert out.stat().st_size > 0
+
+
+def test_errors_are_one_line_and_leave_no_file(tmp_path, keypoints, capsys):
+    assert main(["retarget", str(keypoints), "-o", str(tmp_path / "x.fbx")]) == 2
+    assert main(["retarget", str(tmp_path / "missing.skels"), "-o", str(tmp_path / "x.bvh")]) == 2
+    assert main(["retarget", str(keypoints), "-o", str(tmp_path / "x.bvh"), "--betas", "a,b"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3 and all(line.startswith("signllm retarget: error:") for line in err)
+    assert not list(tmp_path.iterdir())
+
+
+def test_real_phoenix_clip_to_glb(tmp_path, shared_data):
+    out = tmp_path / "p.glb"
+    assert main(["retarget", str(shared_data / "phoenix14t-pt-sample" / "dev.skels"), "--select", "0",
+                 "-o", str(out)]) == 0
+    assert out.read_bytes()[:4] == b"glTF"
