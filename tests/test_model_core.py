@@ -1,0 +1,137 @@
+"""Model core: tokenizer, LangGloss, incremental decoding == full decoding, batching,
+checkpoint loading and its errors, streaming resampling."""
+import numpy as np
+import pytest
+import torch
+
+from signllm.errors import BadInputError, ModelError
+from signllm.generation import Frame, load_generator
+from signllm.langgloss import from_langgloss, gloss_tokens, to_langgloss
+from signllm.model import checkpoint as ckpt
+from signllm.model.checkpoint import SignLLMModel
+from signllm.model.config import FRAME_DIM, STEP_DIM, make_config
+from signllm.model.decoding import decode_steps, generate_batch, pad_ids
+from signllm.model.generator import SignLLMGenerator, resample_stream
+from signllm.model.network import SignLLMNet
+from signllm.model.tokenizer import UNK, encode, tokenizer_from_json, train_tokenizer
+
+TEXTS = ["GSL WETTER GSL MORGEN", "ASL H-E-L-L-O ASL W-O-R-L-D", "TSL İSTANBUL TSL IŞIK",
+         "KSL 안녕하세요 KSL 감사합니다", "LSF-CH ÇA LSF-CH GRÜẞE"]
+
+
+def test_tokenizer_handles_diacritics_hangul_turkish_and_keeps_tags_whole():
+    tok = train_tokenizer(TEXTS, vocab_size=200)
+    tok = tokenizer_from_json(tok.to_str())  # survives the checkpoint round trip
+    for text in TEXTS:
+        pieces = tok.encode(text).tokens
+        assert UNK not in pieces, (text, pieces)
+    assert tok.encode("ASL H-E-L-L-O").tokens[:2] == ["ASL", "▁H"]   # tag whole, letters split
+    decomposed = "GSL GRU\u0308SSE"  # NFC normalisation makes it the same as precomposed Ü
+    assert tok.encode(decomposed).ids == tok.encode("GSL GRÜSSE").ids
+    assert "İ" in "".join(tok.encode("TSL İSTANBUL").tokens)
+    assert encode(tok, "", 10) == [tok.token_to_id(UNK)]
+
+
+def test_langgloss_round_trip_and_front_ends():
+    assert to_langgloss(["H-E-L-L-O", "W-O-R-L-D"], "ase") == "ASL H-E-L-L-O ASL W-O-R-L-D"
+    tokens, lang = from_langgloss("GSL WETTER GSL MORGEN")
+    assert tokens == ["WETTER", "MORGEN"] and lang.code == "gsg"
+    assert gloss_tokens("İstanbul'da iyi günler!", "tsm", "words") == ["İSTANBUL'DA", "İYİ", "GÜNLER"]
+    assert gloss_tokens("WETTER  MORGEN", "gsg", "given") == ["WETTER", "MORGEN"]
+    with pytest.raises(BadInputError):
+        from_langgloss("GSL WETTER XYZ MORGEN")
+    with pytest.raises(BadInputError):
+        gloss_tokens("x", "gsg", "nonsense")
+
+
+def _net(**over):
+    torch.manual_seed(0)
+    cfg = make_config("tiny", vocab_size=50, max_frames=64, **over)
+    net = SignLLMNet(cfg, ["gsg"]).eval()
+    return net, net.group("gsg")
+
+
+def test_incremental_decoding_matches_full_teacher_forced_decoding():
+    _, g = _net()
+    ids = [[3, 4, 5, 6]]
+    steps = list(decode_steps(g, ids, max_frames=20, stop_eps=-1.0))  # never stops: 20 frames
+    produced = torch.stack([f[0] for f, _ in steps])
+    steps_in = torch.cat([torch.zeros(1, STEP_DIM), produced[:-1]])[None]
+    src, pad = pad_ids(ids)
+    with torch.no_grad():
+        full = g(src, pad, steps_in)[0, :, 0]
+    full[:, -1].clamp_(0, 1)
+    assert torch.allclose(full, produced, atol=1e-5)
+
+
+def test_batched_generation_with_padding_equals_one_by_one():
+    _, g = _net()
+    ids = [[3, 4], [5, 6, 7, 8, 9], [10]]
+    batch = generate_batch(g, ids, max_frames=12, stop_eps=-1.0)
+    for i, x in enumerate(ids):
+        single = generate_batch(g, [x], max_frames=12, stop_eps=-1.0)[0]
+        assert single.shape == batch[i].shape == (12, STEP_DIM)
+        assert np.allclose(single, batch[i], atol=1e-5)
+
+
+def test_generation_stops_at_the_first_frame_whose_counter_reaches_one():
+    _, g = _net()
+    g.head.weight.data[STEP_DIM - 1] = 0.0
+    g.head.bias.data[STEP_DIM - 1] = 1.0   # the first frame already says "done"
+    assert [len(x) for x in generate_batch(g, [[3], [4, 5]])] == [1, 1]
+
+
+def test_max_length_guard_stops_a_model_that_never_finishes():
+    _, g = _net()
+    g.head.weight.data[STEP_DIM - 1] = 0.0
+    g.head.bias.data[STEP_DIM - 1] = -5.0  # counter stuck at 0
+    assert generate_batch(g, [[3]], max_frames=17)[0].shape == (17, STEP_DIM)
+
+
+def _model(mode="mlsf"):
+    net, _ = _net()
+    tok = train_tokenizer(["WETTER MORGEN", "GSL WETTER"], vocab_size=60)
+    return SignLLMModel(net, mode, net.cfg, tok, "given", ["gsg"],
+                        np.zeros(FRAME_DIM, np.float32), np.ones(FRAME_DIM, np.float32), 25.0)
+
+
+def test_checkpoint_round_trip_loads_with_weights_only(tmp_path):
+    model = _model()
+    ckpt.save(model.to_dict(), tmp_path / "m.pt")
+    loaded = ckpt.load(tmp_path / "m.pt")
+    a = SignLLMGenerator(model).generate("WETTER MORGEN", "gsg")
+    b = load_generator("signllm", checkpoint=tmp_path / "m.pt").generate("WETTER MORGEN", "gsg")
+    assert loaded.languages == ["gsg"] and np.array_equal(a.joints, b.joints)
+    assert b.gloss == "WETTER MORGEN" and b.fps == 25.0
+
+
+def test_bad_checkpoints_raise_model_error_with_the_path(tmp_path):
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a checkpoint")
+    with pytest.raises(ModelError, match="bad.pt"):
+        ckpt.load(bad)
+    torch.save({"format": "something-else"}, tmp_path / "other.pt")
+    with pytest.raises(ModelError, match="not a signllm model checkpoint"):
+        ckpt.load(tmp_path / "other.pt")
+    with pytest.raises(ModelError, match="no such checkpoint"):
+        ckpt.load(tmp_path / "missing.pt")
+
+
+def test_missing_bundled_model_says_how_to_train(monkeypatch, tmp_path):
+    import signllm.model.generator as gen
+    monkeypatch.setattr(gen, "ASSETS", tmp_path)
+    with pytest.raises(ModelError, match="training.train"):
+        gen.load_signllm_generator(mode="prompt")
+
+
+def test_untrained_language_is_refused():
+    from signllm.errors import NoDataError
+    with pytest.raises(NoDataError, match="gsg"):
+        SignLLMGenerator(_model()).generate("hello", "ase")
+
+
+def test_resample_stream_doubles_the_frame_rate_by_interpolation():
+    frames = [Frame(np.full((50, 3), float(i), np.float32), np.ones(50, np.float32), i / 4)
+              for i in range(5)]
+    out = list(resample_stream(iter(frames), 25.0, 50.0))
+    assert [float(f.joints[0, 0]) for f in out] == [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4]
