@@ -9,7 +9,7 @@
    suffixes: 'merhaba'yı). No quote: the whole text is the sentence (plain text).
 2. The sign language: one named explicitly outside the sentence (ISO codes, SignLLM names,
    common acronyms such as DGS/LIS/LSF/TİD, English and native names such as "Deutsche
-   Gebärdensprache", "langue des signes française", "lingua dei segni", "Türk İşaret Dili",
+   Gebärdensprache", "langue des signes française", "lingua dei segni italiana", "Türk İşaret Dili",
    "한국 수어") wins; else the `language` argument; else, for a prompt, the sign language of
    the prompt's spoken language (English -> ASL, German -> GSL/DGS, French -> LSF-CH,
    Italian -> LIS-CH, Spanish -> LSA, Korean -> KSL, Turkish -> TSL), detected from common
@@ -53,7 +53,7 @@ _NAMES = {
     "ssr": ["langue des signes française", "langue des signes suisse romande",
             "swiss-french sign language", "swiss french sign language", "french sign language",
             "LSF-CH", "LSF"],
-    "slf": ["lingua dei segni italiana", "lingua dei segni", "swiss-italian sign language",
+    "slf": ["lingua dei segni italiana", "lingua dei segni della svizzera italiana", "swiss-italian sign language",
             "swiss italian sign language", "italian sign language", "LIS-CH", "LIS"],
     "aed": ["lengua de señas argentina", "lengua de signos argentina", "argentine sign language",
             "argentinian sign language", "LSA"],
