@@ -94,14 +94,14 @@ def read_split(folders: dict[str, Path], split: str, mode: str, frontend: str, d
     return out
 
 
-def normaliser(examples: list[Example]) -> tuple[np.ndarray, np.ndarray]:
+def normaliser(examples: list[Example], std_floor: float = STD_FLOOR_M) -> tuple[np.ndarray, np.ndarray]:
     """Per-coordinate mean and std over observed training frames (std floored at STD_FLOOR_M: near-constant coordinates such as the neck origin would otherwise dominate the loss and the noise)."""
     frames = np.concatenate([e.frames for e in examples])
     present = np.concatenate([e.present for e in examples])
     count = np.maximum(present.sum(0), 1)
     mean = (frames * present).sum(0) / count
     std = np.sqrt((((frames - mean) * present) ** 2).sum(0) / count)
-    return mean.astype(np.float32), np.maximum(std, STD_FLOOR_M).astype(np.float32)
+    return mean.astype(np.float32), np.maximum(std, std_floor).astype(np.float32)
 
 
 def tokenize(examples: list[Example], tokenizer, max_tokens: int) -> None:

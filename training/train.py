@@ -54,11 +54,12 @@ DEFAULTS: dict = {
     "model": {"size": "tiny"},   # size name + ModelConfig overrides
     "tokenizer": {"vocab_size": 512},
     "data": {"path": None, "language": None, "languages": None, "input": "gloss",
-             "train_split": "train", "dev_split": "dev", "max_frames": 600},
+             "train_split": "train", "dev_split": "dev", "max_frames": 600,
+             "std_floor": 0.01},
     "train": {"seed": 0, "batch_size": 8, "max_steps": 2000, "lr": 1e-3, "warmup_steps": 50,
               "min_lr_ratio": 0.1, "weight_decay": 0.0, "grad_clip": 1.0, "noise_factor": 1.0, "counter_noise": 0.0,
               "counter_weight": 1.0, "eval_every": 100, "save_every": 100, "patience": 0,
-              "target_dtw": None, "threads": 1, "train_languages": None, "init": None,
+              "threads": 1, "train_languages": None, "init": None,
               "fps": 25.0, "max_eval": 64},
     "rl": {"enabled": False, "weight": 1.0, "tau": DEFAULT_TAU},
     "plc": {"enabled": False, "eta": 1.0, "skip_threshold": 0.5, "warmup_steps": 50},
@@ -231,8 +232,8 @@ class Trainer:
         self.best = math.inf
         self.bad_evals = 0
         self.history: list[dict] = []
-        self.elapsed = 0.0
-        self.reached_target: dict | None = None
+        self.elapsed = 0.0      # wall time of steps + validation
+        self.train_time = 0.0   # wall time of the training steps alone
 
     # ----- setup
     def _prepare_data(self):
@@ -260,7 +261,7 @@ class Trainer:
         else:
             tokenizer = train_tokenizer([e.source for e in self.train_set + self.dev_set],
                                         cfg["tokenizer"]["vocab_size"])
-            mean, std = corpus.normaliser(self.train_set)
+            mean, std = corpus.normaliser(self.train_set, float(cfg["data"]["std_floor"]))
             overrides = {k: v for k, v in cfg["model"].items() if k != "size"}
             mcfg = make_config(cfg["model"].get("size", "tiny"),
                                vocab_size=tokenizer.get_vocab_size(), **overrides)
@@ -404,7 +405,8 @@ class Trainer:
                 "sampler": self.sampler.state_dict(), "rng": rng_state(),
                 "plc": self.plc.state_dict() if self.plc else None, "noise": self.noise,
                 "err_sum": self.err_sum, "err_count": self.err_count, "best": self.best,
-                "bad_evals": self.bad_evals, "history": self.history, "elapsed": self.elapsed}
+                "bad_evals": self.bad_evals, "history": self.history, "elapsed": self.elapsed,
+                "train_time": self.train_time}
 
     def restore(self, path: Path) -> None:
         state = ckpt.read(path)
@@ -427,6 +429,7 @@ class Trainer:
         self.err_sum, self.err_count = state["err_sum"], state["err_count"]
         self.best, self.bad_evals = state["best"], state["bad_evals"]
         self.history, self.elapsed = list(state["history"]), state["elapsed"]
+        self.train_time = state["train_time"]
         log.info("resumed from %s at step %d", path, self.step)
 
     def save(self, best_model: bool) -> None:
@@ -457,6 +460,7 @@ class Trainer:
         while self.step < t["max_steps"] and not stop:
             started = time.perf_counter()
             row = self.train_step()
+            self.train_time += time.perf_counter() - started
             self.step += 1
             eval_now = self.step % t["eval_every"] == 0 or self.step == t["max_steps"]
             improved = False
@@ -469,7 +473,7 @@ class Trainer:
                     self.bad_evals += 1
                 stop = bool(t["patience"]) and self.bad_evals >= t["patience"]
             self.elapsed += time.perf_counter() - started
-            row["elapsed_s"] = self.elapsed
+            row["elapsed_s"], row["train_time_s"] = self.elapsed, self.train_time
             self.history.append(row)
             if bar is not None:
                 bar.update(1)
