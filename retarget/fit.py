@@ -41,6 +41,9 @@ _FINGER_KPS = np.array([[_HAND_BASE[side] + k0 + i for i in range(4)]
 # Joints the optimiser may move, in tree order: all the keypoints depend on (legs, jaw and eyes
 # stay at rest and are skipped by FK while fitting).
 ACTIVE = np.array([0, 3, 6, 9, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21] + list(range(25, 55)))
+# The mannequin's betas that keypoints measure: stature, arm length, shoulder width, torso length,
+# hand size, head size (leg length and girth move no keypoint and stay at the mean).
+_MANNEQUIN_VISIBLE_BETAS = (0, 1, 2, 3, 4, 7)
 SCALE_RANGE = (0.5, 2.0)   # observed/expected body size outside this is rescaled with a warning
 
 
@@ -195,9 +198,13 @@ def _fit_betas(body: Body, K: np.ndarray, valid: np.ndarray, reg: float = 0.05) 
         return np.array([np.linalg.norm(kp[c] - kp[p]) for p, c in rows])
 
     beta = np.zeros(B)
+    # only the directions the keypoints can see; on a user's SMPL-X model all are mixed, so the
+    # regulariser keeps the rest small
+    cols = _MANNEQUIN_VISIBLE_BETAS if body.is_mannequin else range(B)
     for _ in range(2):  # Gauss-Newton: lengths are nearly linear in the betas
         l0 = lengths(beta)
-        D = np.stack([(lengths(beta + 0.1 * np.eye(B)[i]) - l0) / 0.1 for i in range(B)], 1)
+        D = np.stack([(lengths(beta + 0.1 * np.eye(B)[i]) - l0) / 0.1 if i in cols else np.zeros_like(l0)
+                      for i in range(B)], 1)
         A = D.T @ D + reg * np.eye(B) * (D ** 2).sum() / max(len(rows), 1)
         beta = beta + np.linalg.solve(A, D.T @ (obs - l0) - reg * beta * (D ** 2).sum() / len(rows))
         beta = np.clip(beta, -3, 3)
@@ -205,15 +212,6 @@ def _fit_betas(body: Body, K: np.ndarray, valid: np.ndarray, reg: float = 0.05) 
 
 
 # ----------------------------------------------------------------------------- analytic stage
-def _consistent_sign(n: np.ndarray, ref: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Flip hinge normals (T, 3) so they never reverse between frames (a reversal would turn
-    the upper arm by half a turn), then so they mostly agree with `ref`."""
-    if len(n) > 1:
-        flips = np.cumsum(np.r_[0, (n[1:] * n[:-1]).sum(1) < 0]) % 2 == 1
-        n = np.where(flips[:, None], -n, n)
-    return n if ((n * ref).sum(1) * weight).sum() >= 0 else -n
-
-
 def rate_limit(L: np.ndarray, max_step: float, previous: np.ndarray | None = None) -> np.ndarray:
     """Cap how far each joint turns between consecutive frames (radians), walking forward in
     time: a noisy keypoint that would flip a finger or a palm over in one frame is followed at the
@@ -316,8 +314,11 @@ def analytic_pose(K: np.ndarray, seen: np.ndarray, rest: np.ndarray, offsets: np
             f = wt - K[:, k_el] if wt is not None else np.broadcast_to(rest[wr] - rest[el], u.shape)
             n_obs = _cross(_unit(u), _unit(f))
             h_ref = _mv(_min_rotation(_mv(G[:, col], u_r), u) @ G[:, col], h_r)
-            w = np.clip(np.linalg.norm(n_obs, axis=-1, keepdims=True) / 0.35, 0, 1)
-            n = w * _consistent_sign(_unit(n_obs), h_ref, w[:, 0]) + (1 - w) * h_ref
+            # a nearly straight arm leaves the bend plane to noise: lean on the reference there
+            # (a folded arm, hand near the shoulder, still shows its plane clearly)
+            straight = (_unit(u) * _unit(f)).sum(-1, keepdims=True) > 0
+            w = np.clip(np.linalg.norm(n_obs, axis=-1, keepdims=True) / np.where(straight, 0.35, 0.05), 0, 1)
+            n = w * _unit(n_obs) + (1 - w) * h_ref  # u x f: the elbow always bends forwards
             n = np.where(np.linalg.norm(n, axis=-1, keepdims=True) < 1e-3, h_ref, n)
             Gs = _frame(u, n) @ _T(_frame(u_r, h_r))
             L[:, sh] = _T(G[:, col]) @ Gs

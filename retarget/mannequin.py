@@ -20,7 +20,7 @@ from .skeleton55 import JOINT_NAMES, NUM_JOINTS, PARENTS, VERTEX_IDS, finger_joi
 
 log = logging.getLogger(__name__)
 
-VERSION = 2
+VERSION = 3
 FILE_NAME = f"smplx_signllm_mannequin_v{VERSION}.npz"  # smplx.create reads the type from "smplx_"
 NUM_BETAS = 10
 NUM_EXPRESSION = 10
@@ -271,7 +271,7 @@ def _shape_dirs(V, W, J):
     dirs[:, :, 4] = (0.08 * (V - J[hand_side])) * (np.abs(x) > J[joint("left_wrist"), 0] - 0.02)[:, None]
     dirs[:, :, 4] *= (hand_w > 0)[:, None]
     dirs[:, 1, 5] = 0.04 * np.clip(y, 0, 0.95) / 0.95
-    torso = (np.abs(x) < 0.2) & (y > 0.8) & (y < 1.45)
+    torso = (np.abs(x) < 0.15) & (y > 0.8) & (y < 1.40)  # clear of shoulders and collars
     dirs[:, 0, 6] = 0.1 * x * torso
     dirs[:, 2, 6] = 0.1 * z * torso
     head = W[:, joint("head")] > 0.99
