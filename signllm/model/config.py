@@ -45,7 +45,7 @@ SIZES: dict[str, dict] = {
     "tiny": dict(d_model=64, heads=4, encoder_layers=1, decoder_layers=2, ff_dim=128),
     "small": dict(d_model=128, heads=4, encoder_layers=2, decoder_layers=2, ff_dim=512),
     "medium": dict(d_model=256, heads=8, encoder_layers=2, decoder_layers=2, ff_dim=1024),
-    "base": dict(d_model=640, heads=8, encoder_layers=4, decoder_layers=4, ff_dim=2560),
+    "base": dict(d_model=640, heads=8, encoder_layers=4, decoder_layers=4, ff_dim=2048),
 }
 
 
