@@ -1,0 +1,111 @@
+"""Generate a corpus split with a SignLLM checkpoint and score it beside the mean-pose floor.
+
+    python -m training.evaluate --model runs/mlsf/model.pt --corpus corpus/ [--split test]
+                                [--input auto|gloss|text|prompt] [--json FILE|-]
+
+For every clip of CORPUS/<iso>/SPLIT.skels (or CORPUS/SPLIT.skels with --language) the model
+generates from the clip's gloss (checkpoints whose front-end is "given"), its text, or its
+question-style prompt (SPLIT.prompt lines, Prompt2LangGloss); generation stops on the model's own
+counter. Metrics (signllm.metrics): Progressive-Transformers DTW, DTW-MJE (metres), expressiveness
+(wrist travel ratio, 1 ideal) and length ratio (1 ideal), each beside the floor of the training
+mean pose held for the reference's length.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from signllm.errors import BadInputError, SignLLMError
+
+
+def inputs_for(seqs, folder: Path, split: str, how: str, frontend: str) -> list[str]:
+    if how == "auto":
+        how = "gloss" if frontend == "given" else "text"
+    if how == "prompt":
+        path = folder / f"{split}.prompt"
+        if not path.exists():
+            raise BadInputError(f"no {split}.prompt beside the split", path=folder)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if len(lines) != len(seqs):
+            raise BadInputError(f"{len(lines)} prompts for {len(seqs)} clips", path=path)
+        return lines
+    values = [getattr(s, how) for s in seqs]
+    missing = [i for i, v in enumerate(values) if not v]
+    if missing:
+        raise BadInputError(f"clip {missing[0]} has no {how}", path=folder / f"{split}.skels")
+    return values
+
+
+def evaluate(model: str, corpus: str, split: str = "test", how: str = "auto",
+             language: str | None = None) -> dict:
+    from signllm import metrics
+    from signllm.formats import read
+    from signllm.model.generator import load_signllm_generator
+    from training.data import language_folders
+
+    gen = load_signllm_generator(mode=None, checkpoint=model)
+    folders = language_folders(Path(corpus), {"train_split": split, "language": language})
+    result = {"model": str(model), "split": split, "languages": {}}
+    all_h, all_r, all_f = [], [], []
+    for lang, folder in folders.items():
+        refs = read(folder / f"{split}.skels")
+        train = folder / "train.skels"
+        mean = metrics.mean_pose(read(train) if train.exists() and split != "train" else refs)
+        hyps = gen.generate_many(inputs_for(refs, folder, split, how, gen.model.frontend), lang)
+        floor = metrics.mean_pose_floor(refs, mean)
+        result["languages"][lang] = {"clips": len(refs),
+                                     "model": metrics.pose_metrics(hyps, refs),
+                                     "floor: mean pose": metrics.pose_metrics(floor, refs)}
+        all_h += hyps
+        all_r += refs
+        all_f += floor
+    result["all"] = {"clips": len(all_r), "model": metrics.pose_metrics(all_h, all_r),
+                     "floor: mean pose": metrics.pose_metrics(all_f, all_r)}
+    return result
+
+
+def format_table(result: dict) -> str:
+    rows = [f"{'set':8s} {'system':18s} {'PT DTW ↓':>9s} {'DTW-MJE m ↓':>12s} "
+            f"{'expressiveness':>15s} {'length ratio':>13s}"]
+    for name, block in [*result["languages"].items(), ("all", result["all"])]:
+        for system in ("model", "floor: mean pose"):
+            m = block[system]
+            rows.append(f"{name:8s} {system:18s} {m['pt_dtw']:9.3f} {m['dtw_mje']:12.4f} "
+                        f"{m['expressiveness']:15.3f} {m['length_ratio']:13.3f}")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", required=True, help="model checkpoint (model.pt)")
+    parser.add_argument("--corpus", required=True, help="Prompt2Sign-format corpus folder")
+    parser.add_argument("--split", default="test")
+    parser.add_argument("--language", help="language of a corpus folder holding the splits directly")
+    parser.add_argument("--input", default="auto", choices=("auto", "gloss", "text", "prompt"),
+                        help="what the model reads (auto: gloss for 'given' checkpoints, else text)")
+    parser.add_argument("--json", nargs="?", const="-", metavar="FILE",
+                        help="write JSON to FILE (or stdout instead of the table)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        result = evaluate(args.model, args.corpus, args.split, args.input, args.language)
+    except SignLLMError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json == "-":
+        print(json.dumps(result, indent=2))
+        return 0
+    print(format_table(result))
+    if args.json:
+        from signllm.atomic import atomic_open
+        with atomic_open(args.json) as handle:
+            json.dump(result, handle, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
