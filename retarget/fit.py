@@ -426,7 +426,7 @@ def refine(L0: np.ndarray, transl0: np.ndarray, K: np.ndarray, weight: np.ndarra
     delta = torch.zeros((T, len(ACTIVE), 3), dtype=dt, requires_grad=True)
     dtr = torch.zeros((T, 3), dtype=dt, requires_grad=True)
     transl_t = torch.tensor(transl0, dtype=dt)
-    kj = torch.tensor(KEYPOINT_JOINT)
+    kj_sub = torch.tensor([ACTIVE.tolist().index(j) for j in KEYPOINT_JOINT])  # into ACTIVE
     optim = torch.optim.LBFGS([delta, dtr], lr=1.0, max_iter=opts.iterations, history_size=10,
                               line_search_fn="strong_wolfe")
     active = torch.tensor(ACTIVE)
@@ -435,7 +435,7 @@ def refine(L0: np.ndarray, transl0: np.ndarray, K: np.ndarray, weight: np.ndarra
         local = L0_t.clone()
         local[:, active] = L0_t[:, active] @ torch_rotmats(delta)
         G, P = torch_forward_kinematics(local, rest_t, transl_t + dtr, joints=ACTIVE.tolist())
-        return (G[:, kj] @ off_t[..., None])[..., 0] + P[:, kj]
+        return (G[:, kj_sub] @ off_t[..., None])[..., 0] + P[:, kj_sub]
 
     def closure():
         optim.zero_grad()

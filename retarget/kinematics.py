@@ -41,36 +41,53 @@ def forward_kinematics(local: np.ndarray, rest_joints: np.ndarray, transl: np.nd
 
 
 def torch_rotmats(aa):
-    """Rodrigues for torch tensors (..., 3) -> (..., 3, 3), safe at zero angle."""
+    """Rodrigues for torch tensors (..., 3) -> (..., 3, 3), safe at zero angle; element-wise
+    (c I + s [a] + (1 - c) a a^T) because batched 3x3 matmuls are slow in torch."""
     import torch
-    angle = torch.sqrt((aa * aa).sum(-1, keepdim=True) + 1e-12)
-    axis = aa / angle
-    x, y, z = axis.unbind(-1)
-    zero = torch.zeros_like(x)
-    K = torch.stack([zero, -z, y, z, zero, -x, -y, x, zero], -1).reshape(aa.shape[:-1] + (3, 3))
-    s, c = torch.sin(angle)[..., None], torch.cos(angle)[..., None]
-    eye = torch.eye(3, dtype=aa.dtype, device=aa.device).expand_as(K)
-    return eye + s * K + (1 - c) * (K @ K)
+    angle = torch.sqrt((aa * aa).sum(-1) + 1e-12)
+    x, y, z = (aa / angle[..., None]).unbind(-1)
+    s, c = torch.sin(angle), torch.cos(angle)
+    t = 1 - c
+    R = torch.stack([c + t * x * x, t * x * y - s * z, t * x * z + s * y,
+                     t * x * y + s * z, c + t * y * y, t * y * z - s * x,
+                     t * x * z - s * y, t * y * z + s * x, c + t * z * z], -1)
+    return R.reshape(aa.shape[:-1] + (3, 3))
+
+
+def tree_levels(joints, parents=PARENTS) -> list[np.ndarray]:
+    """Group a parent-closed joint subset by depth, so FK takes one batched step per level."""
+    depth = {}
+    for j in joints:
+        depth[j] = 0 if parents[j] < 0 else depth[int(parents[j])] + 1
+    return [np.array([j for j in joints if depth[j] == d]) for d in range(max(depth.values()) + 1)]
 
 
 def torch_forward_kinematics(local, rest_joints, transl=None, parents=PARENTS, joints=None):
-    """Torch twin of `forward_kinematics` (differentiable). `joints`: a parent-closed subset in
-    tree order to evaluate (the others come back as zeros), e.g. to skip the legs while fitting."""
+    """Torch twin of `forward_kinematics` (differentiable), one batched step per tree level.
+
+    `joints`: a parent-closed subset to evaluate (default all); returns (G, P) for those joints in
+    the order of `joints`."""
     import torch
-    order = range(local.shape[1]) if joints is None else joints
-    T = local.shape[0]
-    G: dict = {}
-    P: dict = {}
-    for j in order:
-        p = int(parents[j])
-        if p < 0:
-            G[j], P[j] = local[:, j], rest_joints[j].expand(T, 3)
-        else:
-            G[j] = G[p] @ local[:, j]
-            P[j] = P[p] + (G[p] @ (rest_joints[j] - rest_joints[p])[:, None])[..., 0]
-    eye, zero = torch.eye(3, dtype=local.dtype).expand(T, 3, 3), torch.zeros(T, 3, dtype=local.dtype)
-    Gs = torch.stack([G.get(j, eye) for j in range(local.shape[1])], 1)
-    Ps = torch.stack([P.get(j, zero) for j in range(local.shape[1])], 1)
+    joints = list(range(local.shape[1])) if joints is None else list(joints)
+    levels = tree_levels(joints, parents)
+    pos = {int(j): i for level in levels for i, j in enumerate(level)}  # index within its level
+    Gs, Ps = [], []
+    for level in levels:
+        js = torch.as_tensor(level)
+        if parents[level[0]] < 0:
+            G, P = local[:, js], rest_joints[js].expand(local.shape[0], -1, -1)
+        else:  # every parent sits on the level above
+            ps = parents[level]
+            where = torch.as_tensor([pos[int(p)] for p in ps])
+            Gp, Pp = Gs[-1][:, where], Ps[-1][:, where]
+            G = Gp @ local[:, js]
+            P = Pp + (Gp @ (rest_joints[js] - rest_joints[torch.as_tensor(ps)])[..., None])[..., 0]
+        Gs.append(G)
+        Ps.append(P)
+    start = np.cumsum([0] + [len(level) for level in levels])
+    depth = {int(j): d for d, level in enumerate(levels) for j in level}
+    order = torch.as_tensor([start[depth[j]] + pos[j] for j in joints])
+    G, P = torch.cat(Gs, 1)[:, order], torch.cat(Ps, 1)[:, order]
     if transl is not None:
-        Ps = Ps + transl[:, None, :]
-    return Gs, Ps
+        P = P + transl[:, None, :]
+    return G, P
