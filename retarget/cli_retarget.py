@@ -19,8 +19,8 @@ def add_body_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--betas", metavar="B1,B2,...",
                        help="fixed body shape (comma-separated betas); default: fitted once per "
                             "clip from the bone lengths (3D input) or the mean shape (2D input)")
-    group.add_argument("--iterations", type=int, default=6,
-                       help="optimiser steps after the analytic fit (0 = analytic only; default 6)")
+    group.add_argument("--iterations", type=int, default=3,
+                       help="optimiser steps after the analytic fit (0 = analytic only; default 3)")
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:

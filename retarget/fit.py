@@ -25,7 +25,7 @@ from signllm.skeleton import (L_ELBOW, L_SHOULDER, L_WRIST, NECK, NOSE, PROMPT2S
                               R_SHOULDER, R_WRIST)
 
 from .body import Body
-from .kinematics import axis_angles, forward_kinematics, rotmats
+from .kinematics import axis_angles, forward_kinematics, quaternions, rotmats
 from .motion import Motion, MotionFrame
 from .skeleton55 import KEYPOINT_JOINT, NUM_JOINTS, PARENTS, finger_joints, joint
 
@@ -217,8 +217,8 @@ def rate_limit(L: np.ndarray, max_step: float, previous: np.ndarray | None = Non
     time: a noisy keypoint that would flip a finger or a palm over in one frame is followed at the
     capped speed instead. `previous` (J, 3, 3): the frame before L[0] (streaming)."""
     T, J = L.shape[:2]
-    q = Rotation.from_matrix(L.reshape(-1, 3, 3)).as_quat().reshape(T, J, 4)
-    prev = None if previous is None else Rotation.from_matrix(previous).as_quat()
+    q = quaternions(L)
+    prev = None if previous is None else quaternions(previous)
     half = max_step / 2
     for t in range(T):
         if prev is not None:
@@ -239,7 +239,7 @@ def smooth_rotations(R: np.ndarray, sigma: float) -> np.ndarray:
     """Gaussian smoothing of a rotation track (T, 3, 3) through sign-continuous quaternions."""
     if sigma <= 0 or len(R) < 2:
         return R
-    q = Rotation.from_matrix(R).as_quat()
+    q = quaternions(R)
     flip = np.cumsum(np.r_[0, (q[1:] * q[:-1]).sum(1) < 0]) % 2 == 1
     q[flip] *= -1
     q = gaussian_filter1d(q, sigma, axis=0, mode="nearest")
@@ -337,7 +337,7 @@ def analytic_pose(K: np.ndarray, seen: np.ndarray, rest: np.ndarray, offsets: np
             # the hand's swing stays at the wrist: Lw0 = swing @ twist(tau)
             a = _unit(rest[wr] - rest[el])
             Lw0 = _T(G[:, el]) @ W
-            q = Rotation.from_matrix(Lw0).as_quat()
+            q = quaternions(Lw0)
             raw = 2 * np.arctan2(q[:, :3] @ a, q[:, 3])
             swing_part = Lw0 @ rotmats(-a * raw[:, None])
             raw = (raw + np.pi) % (2 * np.pi) - np.pi

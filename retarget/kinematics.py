@@ -6,21 +6,50 @@ bone about the rest joint position; translation is added after the pelvis.
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial.transform import Rotation
 
 from .skeleton55 import PARENTS
 
 
 def rotmats(axis_angle: np.ndarray) -> np.ndarray:
-    """(..., 3) axis-angle -> (..., 3, 3)."""
+    """(..., 3) axis-angle -> (..., 3, 3) (Rodrigues; plain NumPy, cheap for small batches)."""
     aa = np.asarray(axis_angle, dtype=np.float64)
-    return Rotation.from_rotvec(aa.reshape(-1, 3)).as_matrix().reshape(aa.shape[:-1] + (3, 3))
+    angle = np.sqrt((aa * aa).sum(-1))
+    safe = np.where(angle > 1e-12, angle, 1.0)
+    x, y, z = np.moveaxis(np.where((angle > 1e-12)[..., None], aa / safe[..., None], 0.0), -1, 0)
+    s, c = np.sin(angle), np.cos(angle)
+    t = 1 - c
+    R = np.stack([c + t * x * x, t * x * y - s * z, t * x * z + s * y,
+                  t * x * y + s * z, c + t * y * y, t * y * z - s * x,
+                  t * x * z - s * y, t * y * z + s * x, c + t * z * z], -1)
+    return R.reshape(aa.shape[:-1] + (3, 3))
+
+
+def quaternions(mats: np.ndarray) -> np.ndarray:
+    """(..., 3, 3) -> (..., 4) unit quaternions x, y, z, w with w >= 0 (Shepperd's method: the
+    best-conditioned of four formulas per matrix)."""
+    m = np.asarray(mats, dtype=np.float64)
+    m00, m01, m02 = m[..., 0, 0], m[..., 0, 1], m[..., 0, 2]
+    m10, m11, m12 = m[..., 1, 0], m[..., 1, 1], m[..., 1, 2]
+    m20, m21, m22 = m[..., 2, 0], m[..., 2, 1], m[..., 2, 2]
+    tr = m00 + m11 + m22
+    cand = np.stack([
+        np.stack([1 + m00 - m11 - m22, m01 + m10, m02 + m20, m21 - m12], -1),
+        np.stack([m01 + m10, 1 + m11 - m00 - m22, m12 + m21, m02 - m20], -1),
+        np.stack([m02 + m20, m12 + m21, 1 + m22 - m00 - m11, m10 - m01], -1),
+        np.stack([m21 - m12, m02 - m20, m10 - m01, 1 + tr], -1)], -2)
+    best = np.argmax(np.stack([m00, m11, m22, tr], -1), -1)
+    q = np.take_along_axis(cand, best[..., None, None], -2)[..., 0, :]
+    q /= np.linalg.norm(q, axis=-1, keepdims=True)
+    return q * np.where(q[..., 3:] < 0, -1.0, 1.0)
 
 
 def axis_angles(mats: np.ndarray) -> np.ndarray:
-    """(..., 3, 3) -> (..., 3) axis-angle."""
-    m = np.asarray(mats, dtype=np.float64)
-    return Rotation.from_matrix(m.reshape(-1, 3, 3)).as_rotvec().reshape(m.shape[:-2] + (3,))
+    """(..., 3, 3) -> (..., 3) axis-angle (angle in [0, pi])."""
+    q = quaternions(mats)
+    v = q[..., :3]
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    angle = 2 * np.arctan2(n, q[..., 3:])
+    return np.where(n > 1e-12, v * angle / np.where(n > 1e-12, n, 1.0), 2 * v)
 
 
 def forward_kinematics(local: np.ndarray, rest_joints: np.ndarray, transl: np.ndarray | None = None,
