@@ -61,6 +61,7 @@ def save(obj: dict, path: str | os.PathLike) -> None:
     """Atomically write any checkpoint dict (model or training state)."""
     with atomic_path(path) as tmp:
         torch.save(obj, tmp)
+        tmp.chmod(0o644)  # mkstemp makes 0600; a bundled model must be readable by all
 
 
 def read(path: str | os.PathLike) -> dict:
