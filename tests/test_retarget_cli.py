@@ -56,3 +56,16 @@ def test_real_phoenix_clip_to_glb(tmp_path, shared_data):
     assert main(["retarget", str(shared_data / "phoenix14t-pt-sample" / "dev.skels"), "--select", "0",
                  "-o", str(out)]) == 0
     assert out.read_bytes()[:4] == b"glTF"
+
+
+def test_render_falls_back_to_skeleton_without_gl(tmp_path, keypoints, monkeypatch, caplog):
+    from retarget import render
+
+    def no_gl(*args, **kwargs):
+        raise RuntimeError("no EGL display")
+
+    monkeypatch.setattr(render, "_GLRenderer", no_gl)
+    out = tmp_path / "fallback.gif"
+    assert main(["render", str(keypoints), "-o", str(out), "--size", "48"]) == 0
+    assert out.stat().st_size > 0
+    assert "drawing a 2D skeleton" in caplog.text
