@@ -56,3 +56,12 @@ def test_missing_model_file_is_a_clear_error(tmp_path):
         load_body(bad)
     with pytest.raises(BadInputError, match="gender"):
         load_body(gender="robot")
+
+
+def test_model_path_argument_and_environment(monkeypatch, tmp_path):
+    path = mannequin.mannequin_path()
+    as_user_file = load_body(str(path), betas=[1.0])
+    assert not as_user_file.is_mannequin and as_user_file.betas[0] == 1.0
+    monkeypatch.setenv("SIGNLLM_SMPLX_MODEL", str(tmp_path))  # a folder without SMPLX_MALE.npz
+    with pytest.raises(BadInputError, match="SMPLX_MALE.npz"):
+        load_body(gender="male")
