@@ -1,0 +1,73 @@
+"""`signllm serve`: the gRPC streaming server for game engines (see docs/server.md)."""
+from __future__ import annotations
+
+import argparse
+
+HELP = "serve generation as a gRPC stream (signllm.v1) for Unity, Unreal and other clients"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default: loopback only; 0.0.0.0 exposes it)")
+    parser.add_argument("--port", type=int, default=50051, help="TCP port (0 = any free port)")
+    auth = parser.add_mutually_exclusive_group()
+    auth.add_argument("--token", help="require 'authorization: Bearer TOKEN' on every call "
+                      "(visible in the process list: prefer --token-file)")
+    auth.add_argument("--token-file", help="file whose first line is the token")
+    parser.add_argument("--tls-cert", help="PEM certificate chain (with --tls-key) to serve TLS")
+    parser.add_argument("--tls-key", help="PEM private key for --tls-cert")
+    parser.add_argument("--max-streams", type=int, default=64,
+                        help="concurrent Generate streams; more get RESOURCE_EXHAUSTED (default 64)")
+    parser.add_argument("--max-text-length", type=int, default=1000,
+                        help="longest accepted text or prompt in characters (default 1000)")
+    parser.add_argument("--generator", choices=("lexicon", "signllm"), default="lexicon",
+                        help="default generator when a request names none (default lexicon)")
+    parser.add_argument("--mode", choices=("mlsf", "prompt"), default="mlsf",
+                        help="default SignLLM mode when a request names none")
+    parser.add_argument("--model", help="SignLLM checkpoint (default: the bundled one for the mode)")
+    parser.add_argument("--smplx-model", help="SMPL-X .npz (or folder) for the body; default "
+                        "$SIGNLLM_SMPLX_MODEL, else the licence-free mannequin")
+    parser.add_argument("--grace", type=float, default=10.0,
+                        help="seconds running streams get to finish on SIGTERM (default 10)")
+
+
+def _read(path: str | None, what: str) -> bytes | None:
+    from signllm.errors import BadInputError
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as exc:
+        raise BadInputError(f"cannot read {what}: {exc.strerror}", path=path) from exc
+
+
+def run(args) -> int:
+    import asyncio
+    import logging
+
+    from signllm.errors import BadInputError
+
+    from .app import ServeConfig, serve
+    from .limits import Limits
+    from .servicer import ServerOptions
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise BadInputError("--tls-cert and --tls-key go together")
+    if args.max_streams < 1 or args.max_text_length < 1:
+        raise BadInputError("--max-streams and --max-text-length must be at least 1")
+    token = args.token
+    if args.token_file:
+        lines = (_read(args.token_file, "token file") or b"").decode("utf-8", "replace").splitlines()
+        token = lines[0].strip() if lines else ""
+        if not token:
+            raise BadInputError("token file is empty", path=args.token_file)
+    logging.getLogger("signllm.server").setLevel(logging.INFO)
+    options = ServerOptions(generator=args.generator, mode=args.mode, model=args.model,
+                            smplx_model=args.smplx_model,
+                            limits=Limits(max_text_length=args.max_text_length, max_streams=args.max_streams))
+    config = ServeConfig(host=args.host, port=args.port, token=token, grace_s=args.grace,
+                         tls_cert=_read(args.tls_cert, "TLS certificate"),
+                         tls_key=_read(args.tls_key, "TLS key"), options=options)
+    asyncio.run(serve(config))
+    return 0

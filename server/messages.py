@@ -1,0 +1,58 @@
+"""Build the wire messages (signllm.v1) from the library's values; no gRPC logic here."""
+from __future__ import annotations
+
+import numpy as np
+
+from signllm_api.v1 import signllm_pb2 as pb
+
+COORDINATES = ("metres, right-handed, +Y up, +Z forward (out of the signer's chest), +X the "
+               "signer's left; rotations local to the parent joint, quaternions x,y,z,w, "
+               "rest pose = identity")
+
+
+def vec3s(points: np.ndarray) -> list[pb.Vec3]:
+    return [pb.Vec3(x=float(p[0]), y=float(p[1]), z=float(p[2])) for p in np.asarray(points)]
+
+
+def skeleton(body) -> pb.Skeleton:
+    """SMPL-X 55-joint skeleton with parent-relative rest offsets (the root's is absolute)."""
+    from retarget.skeleton55 import JOINT_NAMES, PARENTS
+
+    rest = body.rest_joints()
+    parents = np.asarray(PARENTS)
+    offsets = rest - np.where(parents[:, None] >= 0, rest[np.maximum(parents, 0)], 0.0)
+    return pb.Skeleton(joint_names=list(JOINT_NAMES), parents=[int(p) for p in parents],
+                       rest_offsets=vec3s(offsets))
+
+
+def header(info, request_id: str, body, payload: int, coverage_label: str) -> pb.Header:
+    rotations = payload in (pb.PAYLOAD_ROTATIONS, pb.PAYLOAD_BOTH)
+    keypoints = payload in (pb.PAYLOAD_KEYPOINTS, pb.PAYLOAD_BOTH)
+    return pb.Header(
+        request_id=request_id, language=info.language.code, language_name=info.language.name,
+        fps=float(info.fps), generator=info.generator, model=info.model, mode=info.mode,
+        text=info.text, langgloss=info.gloss,
+        skeleton=skeleton(body) if rotations else None,
+        keypoint_names=list(info.skeleton.joint_names) if keypoints else [],
+        coordinates=COORDINATES, betas=[float(b) for b in body.betas], coverage=coverage_label,
+        word_reports=[f"{w.word}: {w.how}" + (f" ({w.detail})" if w.detail else "") for w in info.words])
+
+
+def frame(index: int, fps: float, motion_frame=None, joints=None, confidence=None) -> pb.Frame:
+    """One frame; `motion_frame` (retarget MotionFrame) gives rotations, `joints` keypoints."""
+    msg = pb.Frame(index=index, time_code=index / fps)
+    if motion_frame is not None:
+        t = motion_frame.transl
+        msg.root_translation.CopyFrom(pb.Vec3(x=float(t[0]), y=float(t[1]), z=float(t[2])))
+        msg.rotations.extend(pb.Quat(x=float(q[0]), y=float(q[1]), z=float(q[2]), w=float(q[3]))
+                             for q in motion_frame.local_quaternions())
+    if joints is not None:
+        msg.keypoints.extend(vec3s(joints))
+        msg.confidence.extend(np.asarray(confidence, np.float32).tolist())
+    return msg
+
+
+def language_info(cov, aliases) -> pb.LanguageInfo:
+    return pb.LanguageInfo(code=cov.code, name=cov.name, signllm_name=cov.signllm_name,
+                           data=cov.data, label=cov.label, note=cov.note, models=cov.models,
+                           aliases=list(aliases))

@@ -1,0 +1,225 @@
+"""The signllm.v1 service on grpc.aio.
+
+Why this shape: the event loop only schedules and writes; generation and fitting (CPU work that
+holds the GIL in bursts) run in a thread pool one small chunk at a time, so a slow stream never
+stalls another, `await context.write()` applies each stream's flow control (backpressure), and a
+cancelled or timed-out call stops after at most one chunk and releases its slot.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import grpc
+
+from signllm.errors import (BadInputError, ModelError, NoDataError, SignLLMError,
+                            UnsupportedLanguageError)
+from signllm_api.v1 import signllm_pb2 as pb
+from signllm_api.v1 import signllm_pb2_grpc as pb_grpc
+
+from . import messages
+from .limits import Limits, RequestError, validate
+
+log = logging.getLogger("signllm.server")
+FIRST_CHUNK, CHUNK = 1, 8          # frames per worker step: 1 first for a fast first frame
+ERROR_CODES = ((UnsupportedLanguageError, grpc.StatusCode.NOT_FOUND),
+               (NoDataError, grpc.StatusCode.FAILED_PRECONDITION),
+               (ModelError, grpc.StatusCode.FAILED_PRECONDITION),
+               (BadInputError, grpc.StatusCode.INVALID_ARGUMENT))
+
+
+def status_for(exc: SignLLMError) -> grpc.StatusCode:
+    for kind, code in ERROR_CODES:
+        if isinstance(exc, kind):
+            return code
+    return grpc.StatusCode.INVALID_ARGUMENT
+
+
+@dataclass
+class ServerOptions:
+    generator: str = "lexicon"
+    mode: str = "mlsf"
+    model: str | None = None
+    smplx_model: str | None = None
+    limits: Limits = Limits()
+
+
+class Models:
+    """Generators and the body, each loaded once and shared by every stream."""
+
+    def __init__(self, options: ServerOptions):
+        self.options = options
+        self._generators: dict[tuple[str, str], object] = {}
+        self._lock = threading.Lock()
+        from retarget.body import load_body
+        from retarget.fit import StreamingFitter  # noqa: F401  (import cost paid at start, not per call)
+        self.body = load_body(options.smplx_model)
+        self.generator(options.generator, options.mode)  # fail at start, not on the first call
+
+    def generator(self, name: str, mode: str):
+        from signllm.generation import load_generator
+        key = (name, mode if name == "signllm" else "")
+        with self._lock:
+            if key not in self._generators:
+                extra = {"mode": mode, "model": self.options.model} if name == "signllm" else {}
+                self._generators[key] = load_generator(name, **extra)
+            return self._generators[key]
+
+    def body_for(self, betas):
+        return self.body.with_betas(betas) if betas else self.body
+
+
+class Job:
+    """One stream's blocking work: start the generator, then produce message chunks."""
+
+    def __init__(self, models: Models, request):
+        self.models, self.request = models, request
+        self.frames = None
+        self.fitter = None
+        self.index = 0
+        self.lock = threading.Lock()  # close() waits for a chunk still running in another thread
+
+    def start(self) -> pb.Header:
+        from signllm.coverage import coverage, no_data_message
+        from signllm.languages import get_language
+        from signllm.prompts import parse_prompt
+
+        r = self.request
+        language = get_language(r.language) if r.language else None
+        text = r.text
+        if r.is_prompt:
+            parsed = parse_prompt(r.text, language=language.code if language else None)
+            language = language or (get_language(parsed.language) if parsed.language else None)
+            if not (r.generator == "signllm" and r.mode == "prompt"):
+                text = parsed.sentence
+        if language is None:
+            raise BadInputError("no sign language: set 'language' or name it in the prompt")
+        cov = coverage(language)
+        if r.generator == "signllm" and self.models.options.model is None and r.mode not in cov.models:
+            raise NoDataError(no_data_message(language))
+        stream = self.models.generator(r.generator, r.mode).stream(text, language, seed=r.seed, fps=r.fps)
+        self.info, self.frames = stream.info, iter(stream.frames)
+        self.body = self.models.body_for(r.betas)
+        if r.payload != pb.PAYLOAD_KEYPOINTS:
+            from retarget.fit import StreamingFitter
+            self.fitter = StreamingFitter(self.body, self.info.fps)
+        return messages.header(self.info, r.request_id, self.body, r.payload, cov.label)
+
+    def chunk(self, size: int) -> list[pb.Frame]:
+        """Up to `size` next frames (empty at the end)."""
+        with self.lock:
+            return self._chunk(size)
+
+    def _chunk(self, size: int) -> list[pb.Frame]:
+        out = []
+        keypoints = self.request.payload != pb.PAYLOAD_ROTATIONS
+        for f in self.frames:
+            motion = self.fitter.push(f.joints, f.confidence) if self.fitter else None
+            out.append(messages.frame(self.index, self.info.fps, motion,
+                                      f.joints if keypoints else None, f.confidence))
+            self.index += 1
+            if len(out) >= size:
+                break
+        return out
+
+    def close(self) -> None:
+        with self.lock:
+            close = getattr(self.frames, "close", None)
+            if close:
+                close()
+
+
+class SignLLMServicer(pb_grpc.SignLLMServicer):
+    def __init__(self, options: ServerOptions, models: Models | None = None,
+                 executor: ThreadPoolExecutor | None = None):
+        self.options = options
+        self.models = models or Models(options)
+        self.executor = executor or ThreadPoolExecutor(
+            max_workers=max(2, min(32, options.limits.max_streams)), thread_name_prefix="signllm-gen")
+        self.active = 0
+
+    async def Generate(self, request, context):
+        t0 = time.perf_counter()
+        record = {"id": request.request_id, "language": request.language, "frames": 0,
+                  "ttff_ms": None, "outcome": "ok"}
+        if self.active >= self.options.limits.max_streams:
+            record["outcome"] = "RESOURCE_EXHAUSTED"
+            log.warning(json.dumps(record))
+            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                                f"server busy: {self.active} streams running, the limit is "
+                                f"{self.options.limits.max_streams}; retry later")
+        self.active += 1
+        job = None
+        loop = asyncio.get_running_loop()
+        try:
+            req = validate(request, self.options.limits, self.options.generator, self.options.mode)
+            job = Job(self.models, req)
+            head = await loop.run_in_executor(self.executor, job.start)
+            record["language"] = head.language
+            await context.write(pb.GenerateResponse(header=head))
+            size, start = FIRST_CHUNK, None
+            while True:
+                frames = await loop.run_in_executor(self.executor, job.chunk, size)
+                if not frames:
+                    break
+                size = CHUNK
+                for frame in frames:
+                    if start is None:
+                        start = time.perf_counter()
+                        record["ttff_ms"] = round(1000 * (start - t0), 1)
+                    elif req.pacing == pb.PACING_REALTIME:
+                        delay = start + frame.time_code - time.perf_counter()
+                        if delay > 0:
+                            await asyncio.sleep(delay)
+                    await context.write(pb.GenerateResponse(frame=frame))
+                    record["frames"] += 1
+            total = time.perf_counter() - t0
+            await context.write(pb.GenerateResponse(status=pb.Status(
+                code=pb.Status.SUCCESS, message="ok", frames_sent=record["frames"],
+                time_to_first_frame_s=(record["ttff_ms"] or 0) / 1000, total_s=total,
+                duration_s=record["frames"] / head.fps)))
+        except RequestError as exc:
+            record["outcome"] = exc.code.name
+            await context.abort(exc.code, exc.message)
+        except SignLLMError as exc:
+            record["outcome"] = status_for(exc).name
+            await context.abort(status_for(exc), str(exc))
+        except asyncio.CancelledError:
+            record["outcome"] = "CANCELLED"
+            raise
+        except Exception as exc:  # a bug must end one call, never the server
+            record["outcome"] = "INTERNAL"
+            log.exception("request %s failed", request.request_id)
+            await context.abort(grpc.StatusCode.INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
+        finally:
+            self.active -= 1
+            if job is not None:
+                self.executor.submit(job.close)
+            record["total_ms"] = round(1000 * (time.perf_counter() - t0), 1)
+            log.info(json.dumps(record))
+
+    async def ListLanguages(self, request, context):
+        from signllm.coverage import coverage_table
+        from signllm.languages import get_language
+
+        return pb.ListLanguagesResponse(languages=[
+            messages.language_info(c, get_language(c.code).aliases) for c in coverage_table()])
+
+    async def GetAvatar(self, request, context):
+        try:
+            betas = validate(pb.GenerateRequest(text="x", language="x", betas=request.betas),
+                             self.options.limits, "lexicon", "mlsf").betas
+        except RequestError as exc:
+            await context.abort(exc.code, exc.message)
+        body = self.models.body_for(betas)
+        glb = b""
+        if request.include_glb:
+            from retarget.export_glb import avatar_glb_bytes
+            glb = await asyncio.get_running_loop().run_in_executor(self.executor, avatar_glb_bytes, body)
+        return pb.GetAvatarResponse(skeleton=messages.skeleton(body), rest_joints=messages.vec3s(body.rest_joints()),
+                                    body=body.name, glb=glb, coordinates=messages.COORDINATES)
