@@ -275,6 +275,9 @@ class Trainer:
             if missing:
                 raise BadInputError(f"train.init has groups this run does not: {missing[:3]}")
         trainable = t.get("train_languages")
+        if trainable and cfg["mode"] != "mlsf":
+            log.warning("train_languages applies to MLSF groups only; the shared %s model "
+                        "trains as a whole", cfg["mode"])
         if trainable and cfg["mode"] == "mlsf":
             trainable = [corpus.get_language(x).code for x in
                          (trainable.split(",") if isinstance(trainable, str) else trainable)]
