@@ -8,6 +8,7 @@ cancelled or timed-out call stops after at most one chunk and releases its slot.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import threading
@@ -16,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import grpc
+import numpy as np
 
 from signllm.errors import (BadInputError, ModelError, NoDataError, SignLLMError,
                             UnsupportedLanguageError)
@@ -26,7 +28,7 @@ from . import messages
 from .limits import Limits, RequestError, validate
 
 log = logging.getLogger("signllm.server")
-FIRST_CHUNK, CHUNK = 1, 8          # frames per worker step: 1 first for a fast first frame
+FIRST_CHUNK, CHUNK = 1, 16         # frames per worker step: 1 first for a fast first frame
 ERROR_CODES = ((UnsupportedLanguageError, grpc.StatusCode.NOT_FOUND),
                (NoDataError, grpc.StatusCode.FAILED_PRECONDITION),
                (ModelError, grpc.StatusCode.FAILED_PRECONDITION),
@@ -116,15 +118,17 @@ class Job:
             return self._chunk(size)
 
     def _chunk(self, size: int) -> list[pb.Frame]:
-        out = []
+        frames = list(itertools.islice(self.frames, size))
+        if not frames:
+            return []
+        motions = [None] * len(frames)
+        if self.fitter:  # one batched solve per chunk: several times cheaper per frame than push()
+            motions = self.fitter.push_many(np.stack([f.joints for f in frames]),
+                                            np.stack([f.confidence for f in frames]))
         keypoints = self.request.payload != pb.PAYLOAD_ROTATIONS
-        for f in self.frames:
-            motion = self.fitter.push(f.joints, f.confidence) if self.fitter else None
-            out.append(messages.frame(self.index, self.info.fps, motion,
-                                      f.joints if keypoints else None, f.confidence))
-            self.index += 1
-            if len(out) >= size:
-                break
+        out = [messages.frame(self.index + i, self.info.fps, m, f.joints if keypoints else None, f.confidence)
+               for i, (f, m) in enumerate(zip(frames, motions))]
+        self.index += len(out)
         return out
 
     def close(self) -> None:
