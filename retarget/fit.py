@@ -569,8 +569,9 @@ class StreamingFitter:
         if self.opts.max_speed > 0:
             L = rate_limit(L, self.opts.max_speed / self.fps, self.previous)
         self.previous = L[-1]
+        poses = axis_angles(L)
         frames = [MotionFrame(index=self.index + t, time=(self.index + t) / self.fps,
-                              pose=axis_angles(L[t]), transl=transl[t]) for t in range(len(L))]
+                              pose=poses[t], transl=transl[t]) for t in range(len(L))]
         self.index += len(L)
         return frames
 

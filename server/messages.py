@@ -11,7 +11,7 @@ COORDINATES = ("metres, right-handed, +Y up, +Z forward (out of the signer's che
 
 
 def vec3s(points: np.ndarray) -> list[pb.Vec3]:
-    return [pb.Vec3(x=float(p[0]), y=float(p[1]), z=float(p[2])) for p in np.asarray(points)]
+    return [pb.Vec3(x=p[0], y=p[1], z=p[2]) for p in np.asarray(points, np.float64).tolist()]
 
 
 def skeleton(body) -> pb.Skeleton:
@@ -38,14 +38,21 @@ def header(info, request_id: str, body, payload: int, coverage_label: str) -> pb
         word_reports=[f"{w.word}: {w.how}" + (f" ({w.detail})" if w.detail else "") for w in info.words])
 
 
-def frame(index: int, fps: float, motion_frame=None, joints=None, confidence=None) -> pb.Frame:
-    """One frame; `motion_frame` (retarget MotionFrame) gives rotations, `joints` keypoints."""
+def quaternions(motion_frames) -> np.ndarray:
+    """(T, 55, 4) local quaternions x, y, z, w (w >= 0) of a chunk, in one batched conversion."""
+    from scipy.spatial.transform import Rotation
+
+    poses = np.stack([m.pose for m in motion_frames])
+    q = Rotation.from_rotvec(poses.reshape(-1, 3)).as_quat().reshape(*poses.shape[:2], 4)
+    return q * np.where(q[..., 3:] < 0, -1.0, 1.0)
+
+
+def frame(index: int, fps: float, quats=None, transl=None, joints=None, confidence=None) -> pb.Frame:
+    """One frame: rotations (55, 4) + root translation, and/or keypoints (50, 3) + confidence."""
     msg = pb.Frame(index=index, time_code=index / fps)
-    if motion_frame is not None:
-        t = motion_frame.transl
-        msg.root_translation.CopyFrom(pb.Vec3(x=float(t[0]), y=float(t[1]), z=float(t[2])))
-        msg.rotations.extend(pb.Quat(x=float(q[0]), y=float(q[1]), z=float(q[2]), w=float(q[3]))
-                             for q in motion_frame.local_quaternions())
+    if quats is not None:
+        msg.root_translation.CopyFrom(pb.Vec3(x=float(transl[0]), y=float(transl[1]), z=float(transl[2])))
+        msg.rotations.extend(pb.Quat(x=q[0], y=q[1], z=q[2], w=q[3]) for q in quats.tolist())
     if joints is not None:
         msg.keypoints.extend(vec3s(joints))
         msg.confidence.extend(np.asarray(confidence, np.float32).tolist())

@@ -121,13 +121,15 @@ class Job:
         frames = list(itertools.islice(self.frames, size))
         if not frames:
             return []
-        motions = [None] * len(frames)
+        quats = transl = [None] * len(frames)
         if self.fitter:  # one batched solve per chunk: several times cheaper per frame than push()
             motions = self.fitter.push_many(np.stack([f.joints for f in frames]),
                                             np.stack([f.confidence for f in frames]))
+            quats, transl = messages.quaternions(motions), [m.transl for m in motions]
         keypoints = self.request.payload != pb.PAYLOAD_ROTATIONS
-        out = [messages.frame(self.index + i, self.info.fps, m, f.joints if keypoints else None, f.confidence)
-               for i, (f, m) in enumerate(zip(frames, motions))]
+        out = [messages.frame(self.index + i, self.info.fps, quats[i], transl[i],
+                              f.joints if keypoints else None, f.confidence)
+               for i, f in enumerate(frames)]
         self.index += len(out)
         return out
 
