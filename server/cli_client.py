@@ -26,7 +26,7 @@ def request_from(args):
 
     keypoints = args.output.lower().endswith((".pose", ".skels"))
     req = pb.GenerateRequest(language=args.lang, generator=args.generator, mode=args.mode, fps=args.fps,
-                             payload=pb.PAYLOAD_BOTH if keypoints else pb.PAYLOAD_ROTATIONS)
+                             payload=pb.PAYLOAD_KEYPOINTS if keypoints else pb.PAYLOAD_ROTATIONS)
     if args.prompt:
         req.prompt = args.text
     else:

@@ -27,6 +27,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="SignLLM checkpoint (default: the bundled one for the mode)")
     parser.add_argument("--smplx-model", help="SMPL-X .npz (or folder) for the body; default "
                         "$SIGNLLM_SMPLX_MODEL, else the licence-free mannequin")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="threads for generation and fitting (default: one per CPU core)")
     parser.add_argument("--grace", type=float, default=10.0,
                         help="seconds running streams get to finish on SIGTERM (default 10)")
 
@@ -54,8 +56,8 @@ def run(args) -> int:
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise BadInputError("--tls-cert and --tls-key go together")
-    if args.max_streams < 1 or args.max_text_length < 1:
-        raise BadInputError("--max-streams and --max-text-length must be at least 1")
+    if args.max_streams < 1 or args.max_text_length < 1 or args.workers < 0:
+        raise BadInputError("--max-streams and --max-text-length must be at least 1, --workers at least 0")
     token = args.token
     if args.token_file:
         lines = (_read(args.token_file, "token file") or b"").decode("utf-8", "replace").splitlines()
@@ -64,7 +66,7 @@ def run(args) -> int:
             raise BadInputError("token file is empty", path=args.token_file)
     logging.getLogger("signllm.server").setLevel(logging.INFO)
     options = ServerOptions(generator=args.generator, mode=args.mode, model=args.model,
-                            smplx_model=args.smplx_model,
+                            smplx_model=args.smplx_model, workers=args.workers,
                             limits=Limits(max_text_length=args.max_text_length, max_streams=args.max_streams))
     config = ServeConfig(host=args.host, port=args.port, token=token, grace_s=args.grace,
                          tls_cert=_read(args.tls_cert, "TLS certificate"),

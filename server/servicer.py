@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import json
 import logging
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +29,7 @@ from . import messages
 from .limits import Limits, RequestError, validate
 
 log = logging.getLogger("signllm.server")
-FIRST_CHUNK, CHUNK = 1, 16         # frames per worker step: 1 first for a fast first frame
+FIRST_CHUNK, CHUNK = 1, 16  # frames per worker step: 1 first (fast first frame), doubling up to 16
 ERROR_CODES = ((UnsupportedLanguageError, grpc.StatusCode.NOT_FOUND),
                (NoDataError, grpc.StatusCode.FAILED_PRECONDITION),
                (ModelError, grpc.StatusCode.FAILED_PRECONDITION),
@@ -49,6 +50,7 @@ class ServerOptions:
     model: str | None = None
     smplx_model: str | None = None
     limits: Limits = Limits()
+    workers: int = 0          # generation/fitting threads; 0 = one per CPU core
 
 
 class Models:
@@ -145,8 +147,10 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
                  executor: ThreadPoolExecutor | None = None):
         self.options = options
         self.models = models or Models(options)
+        # About one thread per core: the work holds the GIL in short bursts, and many threads
+        # contending for it starve the event loop (measured: 32 threads halved frames/s).
         self.executor = executor or ThreadPoolExecutor(
-            max_workers=max(2, min(32, options.limits.max_streams)), thread_name_prefix="signllm-gen")
+            max_workers=options.workers or max(2, os.cpu_count() or 2), thread_name_prefix="signllm-gen")
         self.active = 0
 
     async def Generate(self, request, context):
@@ -160,7 +164,7 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
                                 f"server busy: {self.active} streams running, the limit is "
                                 f"{self.options.limits.max_streams}; retry later")
         self.active += 1
-        job = None
+        job = pending = None
         loop = asyncio.get_running_loop()
         try:
             req = validate(request, self.options.limits, self.options.generator, self.options.mode)
@@ -168,12 +172,17 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
             head = await loop.run_in_executor(self.executor, job.start)
             record["language"] = head.language
             await context.write(pb.GenerateResponse(header=head))
-            size, start = FIRST_CHUNK, None
+            start, size = None, FIRST_CHUNK
+            pending = loop.run_in_executor(self.executor, job.chunk, FIRST_CHUNK)
             while True:
-                frames = await loop.run_in_executor(self.executor, job.chunk, size)
+                frames = await pending
                 if not frames:
                     break
-                size = CHUNK
+                # one chunk of lookahead: the next is computed while this one is sent (paced),
+                # and no more, so a slow reader still holds back the work (backpressure)
+                # doubling sizes: each chunk's playback time covers computing the next one
+                size = min(2 * size, CHUNK)
+                pending = loop.run_in_executor(self.executor, job.chunk, size)
                 for frame in frames:
                     if start is None:
                         start = time.perf_counter()
@@ -204,6 +213,8 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
             await context.abort(grpc.StatusCode.INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
         finally:
             self.active -= 1
+            if pending is not None:
+                pending.cancel()
             if job is not None:
                 self.executor.submit(job.close)
             record["total_ms"] = round(1000 * (time.perf_counter() - t0), 1)

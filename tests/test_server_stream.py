@@ -314,3 +314,10 @@ def test_chunked_fitting_matches_frame_by_frame():
     R = np.stack([Rotation.from_rotvec(f.pose).as_matrix() for f in b])
     step = np.arccos(np.clip((np.trace(np.swapaxes(R[:-1], -1, -2) @ R[1:], axis1=-2, axis2=-1) - 1) / 2, -1, 1))
     assert step.max() <= 15 / 25 + 1e-3
+
+
+def test_prompt_names_sentence_and_language(live):
+    _, stub = live
+    out = list(stub.Generate(pb.GenerateRequest(prompt="How do you sign 'hi' in ASL?"), timeout=60))
+    assert out[0].header.language == "ase" and out[0].header.text == "hi"
+    assert out[-1].status.code == pb.Status.SUCCESS
