@@ -190,7 +190,11 @@ def build_language(language: str, opts: BuildOptions, progress: bool = True) -> 
         for i, text in enumerate(tqdm(items[split], desc=f"{language} {split}", disable=not progress,
                                       leave=False)):
             seq = generator.generate(text, language, seed=int(rng.integers(2**31)), fps=opts.fps)
-            sequences.append(seq.with_(name=f"{split}/{language}-{i:05d}"))
+            # .skels has no confidence: a joint marked missing would be written as the 0.016
+            # placeholder and read back at the neck. The generator already filled gaps with
+            # plausible positions (idle hand at its wrist), so write those as present.
+            sequences.append(seq.with_(name=f"{split}/{language}-{i:05d}",
+                                       confidence=np.ones_like(seq.confidence)))
         write(folder / f"{split}.skels", sequences)
         _write_lines(folder / f"{split}.text", [s.text for s in sequences])
         _write_lines(folder / f"{split}.gloss", [s.gloss for s in sequences])
