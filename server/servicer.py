@@ -91,13 +91,16 @@ class Job:
     def start(self) -> pb.Header:
         from signllm.coverage import coverage, no_data_message
         from signllm.languages import get_language
+        from signllm.generation import prompt_frames
         from signllm.prompts import parse_prompt
 
         r = self.request
         language = get_language(r.language) if r.language else None
         text = r.text
         if r.is_prompt:
-            parsed = parse_prompt(r.text, language=language.code if language else None)
+            model = self.models.options.model if r.mode == "prompt" else None
+            parsed = parse_prompt(r.text, language=language.code if language else None,
+                                  frames=prompt_frames(str(model) if model else None))
             language = language or (get_language(parsed.language) if parsed.language else None)
             if not (r.generator == "signllm" and r.mode == "prompt"):
                 text = parsed.sentence

@@ -81,6 +81,17 @@ GENERATORS = {
 }
 
 
+def prompt_frames(checkpoint: str | None = None):
+    """Learned prompt frames (signllm.prompt_frames) of a Prompt2LangGloss checkpoint, default
+    the bundled one; None where there is none or torch is not installed (lean install), so
+    unquoted prompts then read as plain text."""
+    try:
+        from .model.generator import checkpoint_prompt_frames
+    except ImportError:
+        return None
+    return checkpoint_prompt_frames(checkpoint)
+
+
 def load_generator(name: str = "signllm", **options) -> Generator:
     """Build a generator by name ("signllm" or "lexicon") with its options."""
     from .errors import BadInputError

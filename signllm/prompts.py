@@ -6,7 +6,10 @@
    quote only opens after a space/bracket/start and only closes before a space, punctuation,
    the end or a Korean particle ('{}'이, '{}'의), so apostrophes inside the sentence ("I don't
    know") survive; if that finds nothing, a closing quote may be followed by letters (Turkish
-   suffixes: 'merhaba'yı). No quote: the whole text is the sentence (plain text).
+   suffixes: 'merhaba'yı). No quote: with learned `frames` (signllm.prompt_frames, e.g. from
+   a Prompt2LangGloss checkpoint) the sentence is the span between known template contexts
+   ("How do you sign good morning?"); otherwise, or when no frame fits, the whole text is the
+   sentence (plain text).
 2. The sign language: one named explicitly outside the sentence (ISO codes, SignLLM names,
    common acronyms such as DGS/LIS/LSF/TİD, English and native names such as "Deutsche
    Gebärdensprache", "langue des signes française", "lingua dei segni italiana", "Türk İşaret Dili",
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 
 from .errors import BadInputError
 from .languages import Language, get_language
+from .prompt_frames import PromptFrames
 
 
 @dataclass(frozen=True)
@@ -119,12 +123,17 @@ def spoken_language(text: str) -> str | None:
     return best if scores[best] > 0 else None
 
 
-def parse_prompt(text: str, language: str | Language | None = None) -> ParsedPrompt:
+def parse_prompt(text: str, language: str | Language | None = None,
+                 frames: PromptFrames | None = None) -> ParsedPrompt:
     """Split a prompt or plain text into the sentence to sign and its sign language."""
     text = unicodedata.normalize("NFC", text or "").strip()
     if not text:
         raise BadInputError("nothing to sign: the text is empty")
     quoted = _quoted(text)
+    if quoted is None and frames:
+        span = frames.find(text)
+        if span is not None:
+            quoted = text[span[0]:span[1]].strip(), span
     if quoted is None:
         sentence, rest, was_prompt = text, "", False
     else:

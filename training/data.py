@@ -94,6 +94,24 @@ def read_split(folders: dict[str, Path], split: str, mode: str, frontend: str, d
     return out
 
 
+def prompt_frames(folders: dict[str, Path], split: str):
+    """Frames of the corpus's question prompts ({split}.prompt beside {split}.text), or None."""
+    from signllm.prompt_frames import PromptFrames
+
+    prompts, texts = [], []
+    for folder in folders.values():
+        p, t = folder / f"{split}.prompt", folder / f"{split}.text"
+        if p.is_file() and t.is_file():
+            lines_p = p.read_text(encoding="utf-8").splitlines()
+            lines_t = t.read_text(encoding="utf-8").splitlines()
+            if len(lines_p) != len(lines_t):
+                raise BadInputError(f"{len(lines_p)} prompts but {len(lines_t)} texts", path=p)
+            prompts += lines_p
+            texts += lines_t
+    frames = PromptFrames.from_filled(prompts, texts)
+    return frames if frames else None
+
+
 def normaliser(examples: list[Example], std_floor: float = STD_FLOOR_M) -> tuple[np.ndarray, np.ndarray]:
     """Per-coordinate mean and std over observed training frames (std floored at STD_FLOOR_M: near-constant coordinates such as the neck origin would otherwise dominate the loss and the noise)."""
     frames = np.concatenate([e.frames for e in examples])

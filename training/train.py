@@ -238,7 +238,7 @@ class Trainer:
     # ----- setup
     def _prepare_data(self):
         cfg, d = self.cfg, self.cfg["data"]
-        folders = corpus.language_folders(Path(d["path"]), d)
+        self.folders = folders = corpus.language_folders(Path(d["path"]), d)
         self.languages = list(folders)
         self.train_set = corpus.read_split(folders, d["train_split"], cfg["mode"], cfg["frontend"], d)
         self.dev_set = corpus.read_split(folders, d["dev_split"], cfg["mode"], cfg["frontend"], d)
@@ -288,9 +288,13 @@ class Trainer:
             if not self.train_set:
                 raise BadInputError(f"no training clips for train_languages {trainable}")
         net.to(self.dist.device)
+        frames = None
+        if cfg["mode"] == "prompt":  # Prompt2LangGloss learns how its prompts frame a sentence
+            frames = corpus.prompt_frames(self.folders, cfg["data"]["train_split"])
+            frames = frames or (init.prompt_frames if init is not None else None)
         self.model = SignLLMModel(net, cfg["mode"], mcfg, tokenizer, cfg["frontend"], languages,
                                   mean, std, float(t["fps"]),
-                                  {"corpus": str(cfg["data"]["path"]), "config": cfg})
+                                  {"corpus": str(cfg["data"]["path"]), "config": cfg}, frames)
         self.mean_t = torch.as_tensor(mean)
         self.std_t = torch.as_tensor(std)
 

@@ -58,9 +58,12 @@ def _resolve_request(args):
     language = get_language(args.lang) if args.lang else None
     sentence, mode = args.text, args.mode
     if mode == "prompt" or args.lang is None or _looks_like_prompt(args.text):
+        from signllm.generation import prompt_frames
         from signllm.prompts import parse_prompt
 
-        parsed = parse_prompt(args.text, language=language.code if language else None)
+        model = str(args.model) if args.model and mode != "mlsf" else None
+        parsed = parse_prompt(args.text, language=language.code if language else None,
+                              frames=prompt_frames(model))
         if parsed.was_prompt:
             sentence = parsed.sentence
             language = language or (get_language(parsed.language) if parsed.language else None)

@@ -3,7 +3,8 @@
 Keys: format, mode ("mlsf" | "prompt"), config (ModelConfig dict), tokenizer (HF tokenizers
 JSON string), frontend (gloss front-end name, see signllm.langgloss), languages (ISO codes the
 model was trained on), groups, norm_mean / norm_std (per-coordinate statistics of the 150 joint
-values, metres), fps, state_dict, meta (training metadata: corpus, steps, metrics...).
+values, metres), fps, state_dict, meta (training metadata: corpus, steps, metrics...), and for
+Prompt2LangGloss models prompt_frames (signllm.prompt_frames, learned from the training prompts).
 Written atomically, so a crash never leaves half a checkpoint.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ import torch
 
 from ..atomic import atomic_path
 from ..errors import ModelError
+from ..prompt_frames import PromptFrames
 from .config import FRAME_DIM, ModelConfig
 from .network import SHARED, SignLLMNet
 from .tokenizer import tokenizer_from_json
@@ -38,6 +40,7 @@ class SignLLMModel:
     norm_std: np.ndarray    # (FRAME_DIM,)
     fps: float = 25.0
     meta: dict = field(default_factory=dict)
+    prompt_frames: PromptFrames | None = None
 
     def group_name(self, language: str) -> str:
         return language if self.mode == "mlsf" else SHARED
@@ -54,7 +57,8 @@ class SignLLMModel:
                 "norm_mean": torch.as_tensor(self.norm_mean, dtype=torch.float32),
                 "norm_std": torch.as_tensor(self.norm_std, dtype=torch.float32),
                 "fps": float(self.fps), "state_dict": self.net.state_dict(),
-                "meta": dict(self.meta)}
+                "meta": dict(self.meta),
+                "prompt_frames": self.prompt_frames.to_dict() if self.prompt_frames else None}
 
 
 def save(obj: dict, path: str | os.PathLike) -> None:
@@ -98,7 +102,8 @@ def from_dict(data: dict, source: str = "checkpoint") -> SignLLMModel:
                         data["frontend"], list(data["languages"]),
                         data["norm_mean"].numpy().astype(np.float32),
                         data["norm_std"].numpy().astype(np.float32),
-                        float(data.get("fps", 25.0)), dict(data.get("meta", {})))
+                        float(data.get("fps", 25.0)), dict(data.get("meta", {})),
+                        PromptFrames.from_dict(data["prompt_frames"]) if data.get("prompt_frames") else None)
 
 
 def load(path: str | os.PathLike) -> SignLLMModel:

@@ -1,6 +1,7 @@
 """The SignLLM model as a `signllm.generation.Generator` (used by the CLI and the gRPC server).
 
-Text path: parse_prompt (quoted sentence + sign language) -> the checkpoint's gloss front-end
+Text path: parse_prompt (quoted sentence, or one between the checkpoint's learned prompt frames,
++ sign language) -> the checkpoint's gloss front-end
 -> plain gloss (MLSF: the language's group) or LangGloss (Prompt2LangGloss: the shared group)
 -> token ids -> frames decoded one at a time until the model's own counter reaches 1.
 `StreamInfo.gloss` is the exact model input, so users see what the model understood.
@@ -11,6 +12,7 @@ interpolation in time while streaming.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from pathlib import Path
@@ -24,6 +26,7 @@ from ..generation import Frame, GenerationStream, Generator, StreamInfo, WordRep
 from ..langgloss import gloss_tokens, to_langgloss
 from ..languages import Language
 from ..pose import PoseSequence
+from ..prompt_frames import PromptFrames
 from ..prompts import parse_prompt
 from . import checkpoint as ckpt
 from .checkpoint import SignLLMModel
@@ -75,7 +78,7 @@ class SignLLMGenerator(Generator):
     def prepare(self, text: str, language: str | Language | None = None
                 ) -> tuple[StreamInfo, list[int]]:
         """What the model will sign (StreamInfo) and its token ids."""
-        parsed = parse_prompt(text, language)
+        parsed = parse_prompt(text, language, self.model.prompt_frames)
         lang = parsed.language
         if lang.code not in self.model.languages:
             raise NoDataError(f"this {self.mode} model was trained for "
@@ -127,6 +130,23 @@ class SignLLMGenerator(Generator):
                         gloss=info.gloss, language=info.language.code, name=info.text[:60],
                         meta={"counter": f[:, -1].tolist()})
         return out
+
+
+@functools.lru_cache(maxsize=4)
+def checkpoint_prompt_frames(checkpoint: str | None = None) -> PromptFrames | None:
+    """The learned prompt frames of a Prompt2LangGloss checkpoint (default: the bundled one).
+
+    None when there is no such checkpoint or it has no frames (an MLSF one): unquoted prompts
+    are then read as plain text.
+    """
+    path = Path(checkpoint) if checkpoint else default_checkpoint("prompt")
+    if not path.is_file():
+        return None
+    try:
+        return ckpt.load(path).prompt_frames
+    except ModelError as exc:
+        log.warning("no prompt frames: %s", exc)
+        return None
 
 
 def load_signllm_generator(mode: str = "mlsf", checkpoint: str | os.PathLike | None = None,
