@@ -7,6 +7,10 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
+# mkstemp creates 0600 files; a finished file gets the mode a plain open() would have given it.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[Path]:
@@ -23,6 +27,7 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_UMASK)
         os.replace(tmp_path, target)
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -51,8 +51,9 @@ def _net(**over):
     return net, net.group("gsg")
 
 
-def test_incremental_decoding_matches_full_teacher_forced_decoding():
-    _, g = _net()
+@pytest.mark.parametrize("progress_attention", [False, True])
+def test_incremental_decoding_matches_full_teacher_forced_decoding(progress_attention):
+    _, g = _net(progress_attention=progress_attention)
     ids = [[3, 4, 5, 6]]
     steps = list(decode_steps(g, ids, max_frames=20, stop_eps=-1.0))  # never stops: 20 frames
     produced = torch.stack([f[0] for f, _ in steps])
@@ -64,8 +65,9 @@ def test_incremental_decoding_matches_full_teacher_forced_decoding():
     assert torch.allclose(full, produced, atol=1e-5)
 
 
-def test_batched_generation_with_padding_equals_one_by_one():
-    _, g = _net()
+@pytest.mark.parametrize("progress_attention", [False, True])
+def test_batched_generation_with_padding_equals_one_by_one(progress_attention):
+    _, g = _net(progress_attention=progress_attention)
     ids = [[3, 4], [5, 6, 7, 8, 9], [10]]
     batch = generate_batch(g, ids, max_frames=12, stop_eps=-1.0)
     for i, x in enumerate(ids):
@@ -86,6 +88,19 @@ def test_max_length_guard_stops_a_model_that_never_finishes():
     g.head.weight.data[STEP_DIM - 1] = 0.0
     g.head.bias.data[STEP_DIM - 1] = -5.0  # counter stuck at 0
     assert generate_batch(g, [[3]], max_frames=17)[0].shape == (17, STEP_DIM)
+
+
+def test_length_guard_scales_with_the_source_and_is_learned_from_training_data():
+    from training.data import Example, length_guard
+
+    _, g = _net(length_guard=2.5)
+    g.head.weight.data[STEP_DIM - 1] = 0.0
+    g.head.bias.data[STEP_DIM - 1] = -5.0  # counter stuck at 0
+    lengths = [len(x) for x in generate_batch(g, [[3], [3, 4, 5, 6]], max_frames=40)]
+    assert lengths == [3, 10]              # ceil(2.5 x tokens), each row on its own
+    examples = [Example("gsg", "", np.zeros((t, FRAME_DIM)), np.ones((t, FRAME_DIM)), ids=list(range(n)))
+                for t, n in [(20, 4), (30, 3), (8, 4)]]
+    assert length_guard(examples) == 1.25 * 10
 
 
 def _model(mode="mlsf"):

@@ -112,6 +112,15 @@ def prompt_frames(folders: dict[str, Path], split: str):
     return frames if frames else None
 
 
+GUARD_MARGIN = 1.25
+
+
+def length_guard(examples: list[Example], margin: float = GUARD_MARGIN) -> float:
+    """Frames per source token a generation may take at most: the longest ratio in the
+    training data, with a margin (a model whose counter never reaches 1 stops there)."""
+    return round(margin * max(len(e.frames) / max(1, len(e.ids)) for e in examples), 3)
+
+
 def normaliser(examples: list[Example], std_floor: float = STD_FLOOR_M) -> tuple[np.ndarray, np.ndarray]:
     """Per-coordinate mean and std over observed training frames (std floored at STD_FLOOR_M: near-constant coordinates such as the neck origin would otherwise dominate the loss and the noise)."""
     frames = np.concatenate([e.frames for e in examples])

@@ -1,14 +1,16 @@
 """Generate a corpus split with a SignLLM checkpoint and score it beside the mean-pose floor.
 
     python -m training.evaluate --model runs/mlsf/model.pt --corpus corpus/ [--split test]
-                                [--input auto|gloss|text|prompt] [--json FILE|-]
+                                [--input auto|gloss|text|prompt] [--json FILE|-] [--write DIR]
 
 For every clip of CORPUS/<iso>/SPLIT.skels (or CORPUS/SPLIT.skels with --language) the model
 generates from the clip's gloss (checkpoints whose front-end is "given"), its text, or its
 question-style prompt (SPLIT.prompt lines, Prompt2LangGloss); generation stops on the model's own
 counter. Metrics (signllm.metrics): Progressive-Transformers DTW, DTW-MJE (metres), expressiveness
 (wrist travel ratio, 1 ideal) and length ratio (1 ideal), each beside the floor of the training
-mean pose held for the reference's length.
+mean pose held for the reference's length. `--write DIR` keeps the generated clips as
+DIR/<iso>/SPLIT.skels (+ .text/.files siblings named like the references), the input of
+`signllm evaluate --hyp DIR/<iso>/SPLIT.skels --ref CORPUS/<iso>` (back-translation scores).
 """
 from __future__ import annotations
 
@@ -40,9 +42,9 @@ def inputs_for(seqs, folder: Path, split: str, how: str, frontend: str) -> list[
 
 
 def evaluate(model: str, corpus: str, split: str = "test", how: str = "auto",
-             language: str | None = None) -> dict:
+             language: str | None = None, write_to: str | None = None) -> dict:
     from signllm import metrics
-    from signllm.formats import read
+    from signllm.formats import read, write
     from signllm.model.generator import load_signllm_generator
     from training.data import language_folders
 
@@ -56,6 +58,9 @@ def evaluate(model: str, corpus: str, split: str = "test", how: str = "auto",
         mean = metrics.mean_pose(read(train) if train.exists() and split != "train" else refs)
         hyps = gen.generate_many(inputs_for(refs, folder, split, how, gen.model.frontend), lang)
         floor = metrics.mean_pose_floor(refs, mean)
+        if write_to:
+            write(Path(write_to) / lang / f"{split}.skels",
+                  [h.with_(name=r.name, text=r.text) for h, r in zip(hyps, refs)])
         result["languages"][lang] = {"clips": len(refs),
                                      "model": metrics.pose_metrics(hyps, refs),
                                      "floor: mean pose": metrics.pose_metrics(floor, refs)}
@@ -89,10 +94,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="what the model reads (auto: gloss for 'given' checkpoints, else text)")
     parser.add_argument("--json", nargs="?", const="-", metavar="FILE",
                         help="write JSON to FILE (or stdout instead of the table)")
+    parser.add_argument("--write", metavar="DIR", help="also write the generated clips to "
+                        "DIR/<iso>/SPLIT.skels (for signllm evaluate --hyp)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        result = evaluate(args.model, args.corpus, args.split, args.input, args.language)
+        result = evaluate(args.model, args.corpus, args.split, args.input, args.language, args.write)
     except SignLLMError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -267,6 +267,8 @@ class Trainer:
                                vocab_size=tokenizer.get_vocab_size(), **overrides)
         for split in (self.train_set, self.dev_set):
             corpus.tokenize(split, tokenizer, mcfg.max_tokens)
+        if init is None and "length_guard" not in cfg["model"]:
+            mcfg.length_guard = corpus.length_guard(self.train_set)
         languages = sorted(set(self.languages) | set(init.languages if init else []))
         groups = languages if cfg["mode"] == "mlsf" else [SHARED]
         net = SignLLMNet(mcfg, groups)

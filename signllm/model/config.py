@@ -23,6 +23,8 @@ class ModelConfig:
     max_frames: int = 600         # max-length guard for generation (frames)
     future_frames: int = 3        # frames predicted per step (1 = no future prediction)
     stop_eps: float = 0.01        # stop when the predicted counter >= 1 - stop_eps
+    progress_attention: bool = False  # decoder query carries counter x source length (docs/model.md)
+    length_guard: float = 0.0     # at most this many frames per source token (0: max_frames only)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -2,8 +2,9 @@
 
 No ground-truth length or counter is used: the decoder's first frame reads a BOS step (mean
 pose, counter 0), every later step reads the previous prediction (its joints and its counter),
-and a sequence ends at the first frame whose predicted counter reaches 1 - stop_eps, or at the
-max-length guard (`max_frames`), which is logged.
+and a sequence ends at the first frame whose predicted counter reaches 1 - stop_eps, or at a
+length guard: `length_guard` frames per source token (learned from the training data: the
+longest frames-per-token ratio seen, with a margin) and the absolute `max_frames`, both logged.
 """
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ def decode_steps(net: Text2Pose, ids: list[list[int]], max_frames: int | None = 
     stop_eps = cfg.stop_eps if stop_eps is None else stop_eps
     device = next(net.parameters()).device
     src, pad = pad_ids(ids, device)
+    limits = torch.full((len(ids),), max_frames, device=device)
+    if cfg.length_guard > 0:
+        tokens = (~pad).sum(1)
+        limits = torch.clamp(torch.ceil(cfg.length_guard * tokens).long(), 1, max_frames)
     memory_kv, memory_mask = net.encode(src, pad)
     caches = net.new_caches(len(ids), max_frames, device)
     prev = torch.zeros(len(ids), 1, STEP_DIM, device=device)
@@ -49,7 +54,12 @@ def decode_steps(net: Text2Pose, ids: list[list[int]], max_frames: int | None = 
         frame = net.decode(prev, memory_kv, memory_mask, start=t, caches=caches)[:, 0, 0]
         frame[:, -1].clamp_(0.0, 1.0)
         yield frame, running.clone()
-        running &= frame[:, -1] < 1.0 - stop_eps
+        finished = frame[:, -1] >= 1.0 - stop_eps
+        guarded = running & ~finished & (limits <= t + 1)
+        if guarded.any() and t + 1 < max_frames:
+            log.info("length guard (%.2f frames per token) ended %d sequence(s) at frame %d",
+                     cfg.length_guard, int(guarded.sum()), t + 1)
+        running &= ~finished & (limits > t + 1)
         if not running.any():
             return
         prev = frame[:, None]

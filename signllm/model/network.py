@@ -23,13 +23,16 @@ from .config import STEP_DIM, ModelConfig
 SHARED = "shared"
 
 
+def sinusoids_at(pos: torch.Tensor, dim: int) -> torch.Tensor:
+    """Sinusoidal encodings of (possibly fractional) positions: (...,) -> (..., dim)."""
+    rate = torch.exp(torch.arange(0, dim, 2, dtype=torch.float32, device=pos.device)
+                     * (-math.log(10000.0) / dim))
+    angle = pos[..., None].float() * rate
+    return torch.stack([torch.sin(angle), torch.cos(angle)], -1).flatten(-2)
+
+
 def sinusoids(length: int, dim: int) -> torch.Tensor:
-    pos = torch.arange(length, dtype=torch.float32)[:, None]
-    rate = torch.exp(torch.arange(0, dim, 2, dtype=torch.float32) * (-math.log(10000.0) / dim))
-    table = torch.zeros(length, dim)
-    table[:, 0::2] = torch.sin(pos * rate)
-    table[:, 1::2] = torch.cos(pos * rate)
-    return table
+    return sinusoids_at(torch.arange(length), dim)
 
 
 class Attention(nn.Module):
@@ -114,6 +117,8 @@ class Text2Pose(nn.Module):
         """(memory key/values per decoder layer, attention mask over the source)."""
         x = self.embed(src) * math.sqrt(self.cfg.d_model) + self.positions[: src.shape[1]]
         memory = self.encoder(x, src_key_padding_mask=src_pad)
+        if self.cfg.progress_attention:  # keys carry their token position for the progress query
+            memory = memory + self.positions[: src.shape[1]]
         kv = [layer.cross_attn.keys_values(memory) for layer in self.decoder]
         return kv, (~src_pad)[:, None, None, :]
 
@@ -127,6 +132,12 @@ class Text2Pose(nn.Module):
         """(B, T, STEP) previous frames -> (B, T, future_frames, STEP) predictions."""
         t = steps_in.shape[1]
         x = self.frame_in(steps_in) + self.positions[start:start + t]
+        if self.cfg.progress_attention:
+            # progress-guided attention: the previous counter (fraction of the sequence done)
+            # times the source length is where in the gloss this frame should be; encoded like
+            # the keys' positions, so cross-attention can align monotonically
+            src_len = memory_mask.sum(-1).view(-1, 1).float()
+            x = x + sinusoids_at(steps_in[..., -1].clamp(0, 1) * src_len, self.cfg.d_model)
         causal = None
         if t > 1:
             causal = torch.ones(t, start + t, dtype=torch.bool, device=x.device).tril(start)

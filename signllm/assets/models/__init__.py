@@ -1,0 +1,1 @@
+"""Bundled SignLLM checkpoints and their manifest (written by `python -m training.bundle`)."""

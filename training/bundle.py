@@ -1,0 +1,62 @@
+"""Ship a trained checkpoint as a bundled model: copy it into signllm/assets/models/ and record it
+in the manifest that `signllm languages` and `signllm generate` read (without loading torch).
+
+    python -m training.bundle runs/mlsf/model.pt          # -> signllm/assets/models/mlsf.pt
+    python -m training.bundle runs/prompt/model.pt
+
+The checkpoint is loaded first (so a broken file is never shipped), its mode names the bundled
+file, and the manifest keeps its languages, training step, best validation DTW and size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import torch
+
+from signllm.atomic import atomic_open
+from signllm.coverage import MANIFEST
+from signllm.errors import SignLLMError
+from signllm.model import checkpoint as ckpt
+
+ASSETS = Path(__file__).resolve().parents[1] / "signllm" / "assets" / "models"
+
+
+def bundle(source: Path, assets: Path = ASSETS) -> dict:
+    model = ckpt.load(source)
+    assets.mkdir(parents=True, exist_ok=True)
+    target = assets / f"{model.mode}.pt"
+    ckpt.save(model.to_dict(), target)
+    manifest_path = assets / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+    params = sum(p.numel() for p in model.net.parameters())
+    manifest[model.mode] = {"file": target.name, "languages": list(model.languages),
+                            "parameters": params, "bytes": target.stat().st_size,
+                            "step": model.meta.get("step"),
+                            "best_val_dtw": model.meta.get("best_val_dtw"),
+                            "prompt_frames": bool(model.prompt_frames)}
+    with atomic_open(manifest_path) as handle:
+        json.dump(manifest, handle, indent=1, sort_keys=True)
+    return manifest[model.mode]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.bundle", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("checkpoint", type=Path, help="a model.pt written by training.train")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    try:
+        entry = bundle(args.checkpoint)
+    except SignLLMError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"bundled {entry['file']}: {entry['parameters']:,} parameters, "
+          f"{entry['bytes'] / 1e6:.1f} MB, languages {', '.join(entry['languages'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
