@@ -27,6 +27,7 @@ _QUOTED_SLOT = re.compile(r"['\"‘’“”„«»‹›「」『』]+\{\}['\"�
 START, END = "^", "$"
 MAX_CONTEXT = 8          # words of context kept on each side of the slot
 MIN_EVIDENCE = 2         # frame words a prompt must match to count as a prompt
+MAX_PROMPT_TOKENS = 96   # longer texts are sentences, not question prompts
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -84,12 +85,16 @@ class PromptFrames:
         Each split prompt = frame + sentence + frame is costed: a frame word that is not part
         of the context matched next to the slot costs 1 if no template has it, 0.25 if one
         does; a known frame word inside the sentence costs 0.5 (sentences may use them: "do",
-        "you"); punctuation is free; the longest context matches break ties. A split is a prompt only if its frame has at least MIN_EVIDENCE known words, at
-        most a quarter unknown ones, and context on either side of the slot matches.
+        "you"); punctuation is free; the longest context matches break ties. A split is a
+        prompt only if its frame has at least MIN_EVIDENCE known words, at most a quarter
+        unknown ones, and context on either side of the slot matches. Texts longer than
+        MAX_PROMPT_TOKENS are not question prompts (and the search is quadratic).
         """
         toks = _tokens(text)
         words = [t for t, _, _ in toks]
         n = len(words)
+        if n > MAX_PROMPT_TOKENS:
+            return None
         vocab = self._vocabulary()
         is_word = [bool(_WORD.match(w)) for w in words]
         known = [w in vocab for w in words]

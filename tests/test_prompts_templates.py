@@ -90,6 +90,8 @@ def test_learned_frames_read_unquoted_prompts_and_leave_plain_text_alone():
     assert parse_prompt("Wie gebärdet man Hallo Welt?", frames=frames).language.code == "gsg"
     for plain in ("The weather is nice today", "Thank you for coming.", "signed"):
         assert not parse_prompt(plain, language="ase", frames=frames).was_prompt
+    long_text = "How is " + "very " * 5000 + "long signed?"     # answered at once, not a prompt
+    assert not parse_prompt(long_text, language="ase", frames=frames).was_prompt
 
 
 def test_frames_survive_the_checkpoint_round_trip():

@@ -59,6 +59,8 @@ DEFAULTS: dict = {
     "train": {"seed": 0, "batch_size": 8, "max_steps": 2000, "lr": 1e-3, "warmup_steps": 50,
               "min_lr_ratio": 0.1, "weight_decay": 0.0, "grad_clip": 1.0, "noise_factor": 1.0, "counter_noise": 0.0,
               "counter_weight": 1.0, "eval_every": 100, "save_every": 100, "patience": 0,
+              "select": "val_dtw",  # validation score for the best model and early stopping:
+                                    # val_dtw (PT DTW, punishes length errors) or val_dtw_mje
               "threads": 1, "train_languages": None, "init": None,
               "fps": 25.0, "max_eval": 64},
     "rl": {"enabled": False, "weight": 1.0, "tau": DEFAULT_TAU},
@@ -102,6 +104,8 @@ def load_config(path: str | None, overrides: list[str] = ()) -> dict:
         apply_override(cfg, assignment)
     if cfg["mode"] not in ckpt.MODES:
         raise BadInputError(f"mode must be one of {', '.join(ckpt.MODES)}, got {cfg['mode']!r}")
+    if cfg["train"]["select"] not in ("val_dtw", "val_dtw_mje"):
+        raise BadInputError(f"train.select must be val_dtw or val_dtw_mje, got {cfg['train']['select']!r}")
     if not cfg["data"].get("path"):
         raise BadInputError("set data.path (the corpus folder) in the config or with "
                             "--set data.path=DIR")
@@ -475,9 +479,9 @@ class Trainer:
             improved = False
             if eval_now:
                 row.update(self.validate())
-                improved = row["val_dtw"] < self.best
+                improved = row[t["select"]] < self.best
                 if improved:
-                    self.best, self.bad_evals = row["val_dtw"], 0
+                    self.best, self.bad_evals = row[t["select"]], 0
                 else:
                     self.bad_evals += 1
                 stop = bool(t["patience"]) and self.bad_evals >= t["patience"]
@@ -553,7 +557,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if int(os.environ.get("RANK", "0")) == 0:
-        print(f"done: {result['step']} steps, best validation DTW {result['best_val_dtw']:.4f}; "
+        print(f"done: {result['step']} steps, best validation {cfg['train']['select']} "
+              f"{result['best_val_dtw']:.4f}; "
               f"model at {Path(result['out']) / 'model.pt'}")
     return 0
 
