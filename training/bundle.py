@@ -5,7 +5,7 @@ in the manifest that `signllm languages` and `signllm generate` read (without lo
     python -m training.bundle runs/prompt/model.pt
 
 The checkpoint is loaded first (so a broken file is never shipped), its mode names the bundled
-file, and the manifest keeps its languages, training step, best validation DTW and size.
+file, and the manifest keeps its languages, training step, best validation score and size.
 """
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ def bundle(source: Path, assets: Path = ASSETS) -> dict:
     manifest[model.mode] = {"file": target.name, "languages": list(model.languages),
                             "parameters": params, "bytes": target.stat().st_size,
                             "step": model.meta.get("step"),
-                            "best_val_dtw": model.meta.get("best_val_dtw"),
+                            "best_validation": {
+                                model.meta.get("config", {}).get("train", {}).get("select", "val_dtw"):
+                                model.meta.get("best_val_dtw")},
                             "prompt_frames": bool(model.prompt_frames)}
     with atomic_open(manifest_path) as handle:
         json.dump(manifest, handle, indent=1, sort_keys=True)
