@@ -90,8 +90,8 @@ class Job:
 
     def start(self) -> pb.Header:
         from signllm.coverage import coverage, no_data_message
-        from signllm.languages import get_language
         from signllm.generation import prompt_frames
+        from signllm.languages import get_language
         from signllm.prompts import parse_prompt
 
         r = self.request
