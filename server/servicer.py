@@ -8,6 +8,7 @@ cancelled or timed-out call stops after at most one chunk and releases its slot.
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
 import logging
@@ -100,7 +101,7 @@ class Job:
         if r.is_prompt:
             model = self.models.options.model if r.mode == "prompt" else None
             parsed = parse_prompt(r.text, language=language.code if language else None,
-                                  frames=prompt_frames(str(model) if model else None))
+                                  frames=functools.partial(prompt_frames, str(model) if model else None))
             language = language or (get_language(parsed.language) if parsed.language else None)
             if not (r.generator == "signllm" and r.mode == "prompt"):
                 text = parsed.sentence

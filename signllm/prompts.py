@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 
 from .errors import BadInputError
 from .languages import Language, get_language
@@ -124,12 +125,19 @@ def spoken_language(text: str) -> str | None:
 
 
 def parse_prompt(text: str, language: str | Language | None = None,
-                 frames: PromptFrames | None = None) -> ParsedPrompt:
-    """Split a prompt or plain text into the sentence to sign and its sign language."""
+                 frames: PromptFrames | Callable[[], PromptFrames | None] | None = None
+                 ) -> ParsedPrompt:
+    """Split a prompt or plain text into the sentence to sign and its sign language.
+
+    `frames` may be a function that loads them: it is called only for unquoted text (loading a
+    checkpoint's frames costs a torch import that a quoted prompt never needs).
+    """
     text = unicodedata.normalize("NFC", text or "").strip()
     if not text:
         raise BadInputError("nothing to sign: the text is empty")
     quoted = _quoted(text)
+    if quoted is None and callable(frames):
+        frames = frames()
     if quoted is None and frames:
         span = frames.find(text)
         if span is not None:

@@ -48,15 +48,12 @@ def run(args) -> int:
         _report(stream)
         seq = stream.collect()
         motion = fit_sequence(seq, body)
-        for suffix in (".pose", ".glb", ".bvh", ".gif"):
-            path = args.out / f"{stem}{suffix}"
-            if suffix == ".pose":
-                write(path, seq)
-            elif suffix == ".gif":
-                write_motion(path, motion, body, keypoints=seq)
-            else:
-                write_motion(path, motion, body)
-            written.append(path)
+        paths = [args.out / f"{stem}{suffix}" for suffix in (".pose", ".glb", ".bvh", ".gif")]
+        write(paths[0], seq)
+        write_motion(paths[1], motion, body)
+        write_motion(paths[2], motion, body)
+        write_motion(paths[3], motion, body, keypoints=seq)   # avatar with its keypoints beside
+        written += paths
     print("wrote:")
     for path in written:
         print(f"  {path}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 from pathlib import Path
 
 HELP = "generate sign poses for a sentence or a prompt (.pose/.skels/.npz, or .glb/.bvh/.mp4)"
@@ -63,7 +64,7 @@ def _resolve_request(args):
 
         model = str(args.model) if args.model and mode != "mlsf" else None
         parsed = parse_prompt(args.text, language=language.code if language else None,
-                              frames=prompt_frames(model))
+                              frames=functools.partial(prompt_frames, model))
         if parsed.was_prompt:
             sentence = parsed.sentence
             language = language or (get_language(parsed.language) if parsed.language else None)
