@@ -3,7 +3,9 @@
 Why this shape: the event loop only schedules and writes; generation and fitting (CPU work that
 holds the GIL in bursts) run in a thread pool one small chunk at a time, so a slow stream never
 stalls another, `await context.write()` applies each stream's flow control (backpressure), and a
-cancelled or timed-out call stops after at most one chunk and releases its slot.
+cancelled or timed-out call stops after at most one chunk and releases its slot. Rotation
+chunks of all streams are fitted together in one solve (`batching.MicroBatcher`): the solve's
+fixed cost, not its size, is what limits how many real-time streams two cores can feed.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from signllm_api.v1 import signllm_pb2 as pb
 from signllm_api.v1 import signllm_pb2_grpc as pb_grpc
 
 from . import messages
+from .batching import MicroBatcher
 from .limits import Limits, RequestError, validate
 
 log = logging.getLogger("signllm.server")
@@ -118,19 +121,19 @@ class Job:
             self.fitter = StreamingFitter(self.body, self.info.fps)
         return messages.header(self.info, r.request_id, self.body, r.payload, cov.label)
 
-    def chunk(self, size: int) -> list[pb.Frame]:
-        """Up to `size` next frames (empty at the end)."""
+    def take(self, size: int) -> list:
+        """Up to `size` next generated frames (empty at the end)."""
         with self.lock:
-            return self._chunk(size)
+            return list(itertools.islice(self.frames, size))
 
-    def _chunk(self, size: int) -> list[pb.Frame]:
-        frames = list(itertools.islice(self.frames, size))
-        if not frames:
-            return []
+    def chunk(self, size: int) -> list[pb.Frame]:
+        """Keypoints only: up to `size` next wire frames, nothing to fit."""
+        return self.pack(self.take(size))
+
+    def pack(self, frames: list, motions=None) -> list[pb.Frame]:
+        """Wire frames from generated frames and, for rotations, their fitted motion frames."""
         quats = transl = [None] * len(frames)
-        if self.fitter:  # one batched solve per chunk: several times cheaper per frame than push()
-            motions = self.fitter.push_many(np.stack([f.joints for f in frames]),
-                                            np.stack([f.confidence for f in frames]))
+        if motions:
             quats, transl = messages.quaternions(motions), [m.transl for m in motions]
         keypoints = self.request.payload != pb.PAYLOAD_ROTATIONS
         out = [messages.frame(self.index + i, self.info.fps, quats[i], transl[i],
@@ -146,6 +149,16 @@ class Job:
                 close()
 
 
+def fit_chunks(items: list[tuple[Job, list]]) -> list[list[pb.Frame]]:
+    """One solve for the next chunk of every stream that asked meanwhile (see batching.py)."""
+    from retarget.fit import push_batch
+
+    motions = push_batch([job.fitter for job, _ in items],
+                         [np.stack([f.joints for f in frames]) for _, frames in items],
+                         [np.stack([f.confidence for f in frames]) for _, frames in items])
+    return [job.pack(frames, m) for (job, frames), m in zip(items, motions)]
+
+
 class SignLLMServicer(pb_grpc.SignLLMServicer):
     def __init__(self, options: ServerOptions, models: Models | None = None,
                  executor: ThreadPoolExecutor | None = None):
@@ -155,7 +168,16 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
         # contending for it starve the event loop (measured: 32 threads halved frames/s).
         self.executor = executor or ThreadPoolExecutor(
             max_workers=options.workers or max(2, os.cpu_count() or 2), thread_name_prefix="signllm-gen")
+        self.fitting = MicroBatcher(fit_chunks, self.executor)
         self.active = 0
+
+    async def next_chunk(self, job: Job, size: int) -> list[pb.Frame]:
+        """The stream's next wire frames; rotations are fitted in a batch with other streams'."""
+        loop = asyncio.get_running_loop()
+        if job.fitter is None:
+            return await loop.run_in_executor(self.executor, job.chunk, size)
+        frames = await loop.run_in_executor(self.executor, job.take, size)
+        return await self.fitting.submit((job, frames)) if frames else []
 
     async def Generate(self, request, context):
         t0 = time.perf_counter()
@@ -177,7 +199,7 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
             record["language"] = head.language
             await context.write(pb.GenerateResponse(header=head))
             start, size = None, FIRST_CHUNK
-            pending = loop.run_in_executor(self.executor, job.chunk, FIRST_CHUNK)
+            pending = asyncio.ensure_future(self.next_chunk(job, FIRST_CHUNK))
             while True:
                 frames = await pending
                 if not frames:
@@ -186,7 +208,7 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
                 # and no more, so a slow reader still holds back the work (backpressure)
                 # doubling sizes: each chunk's playback time covers computing the next one
                 size = min(2 * size, CHUNK)
-                pending = loop.run_in_executor(self.executor, job.chunk, size)
+                pending = asyncio.ensure_future(self.next_chunk(job, size))
                 for frame in frames:
                     if start is None:
                         start = time.perf_counter()

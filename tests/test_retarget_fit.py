@@ -102,3 +102,31 @@ def test_real_samples_have_no_rotation_jumps(body, shared_data):
         fitted = fit_sequence(seq, body)
         assert np.isfinite(fitted.full_pose()).all()
         assert max_rotation_step(fitted) < MAX_STEP_RAD, seq.name
+
+
+def test_push_batch_equals_each_stream_alone():
+    """Many streams' chunks solved together (the server's cross-stream batch) give each stream
+    exactly what push_many alone gives: padding, stacking and the per-stream warm start leak
+    nothing between streams, whatever the chunk lengths."""
+    from retarget.body import load_body
+    from retarget.fit import StreamingFitter, push_batch
+    from signllm.generation import load_generator
+
+    gen = load_generator("lexicon")
+    clips = [gen.generate(t, "ase", fps=25) for t in ("hello world", "sign", "a quick test")]
+    body = load_body()
+    alone = [StreamingFitter(body, 25) for _ in clips]
+    together = [StreamingFitter(body, 25) for _ in clips]
+    sizes = (16, 5, 11)  # different chunk lengths: the short ones are padded
+    starts = [0, 0, 0]
+    while any(s < len(c.joints) for s, c in zip(starts, clips)):
+        live = [i for i, c in enumerate(clips) if starts[i] < len(c.joints)]
+        parts = [(clips[i].joints[starts[i]:starts[i] + sizes[i]],
+                  clips[i].confidence[starts[i]:starts[i] + sizes[i]]) for i in live]
+        batched = push_batch([together[i] for i in live], [j for j, _ in parts], [c for _, c in parts])
+        for i, (j, c), got in zip(live, parts, batched):
+            want = alone[i].push_many(j, c)
+            assert [f.index for f in got] == [f.index for f in want]
+            assert np.allclose([f.pose for f in got], [f.pose for f in want], atol=1e-9)
+            assert np.allclose([f.transl for f in got], [f.transl for f in want], atol=1e-12)
+            starts[i] += sizes[i]
