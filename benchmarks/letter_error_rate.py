@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from signllm.formats import read  # noqa: E402
-from training.recognizer.model import Recognizer, letter_error_rate  # noqa: E402
+from training.recognizer.model import Recognizer, letter_error_rate, letter_errors  # noqa: E402
 from training.recognizer.train import DEFAULT_OUT, letters_of  # noqa: E402
 
 
@@ -77,10 +77,12 @@ def evaluate_language(language: str, items, model: Recognizer, generators: dict,
                 poses.append(np.repeat(mean_pose[None], 2, axis=0))
         timings[name] = (time.perf_counter() - start) / max(1, len(items))
         conditions[name] = poses
-    result = {"items": len(items), "letters": sum(len(r) for r in refs), "ler": {},
+    result = {"items": len(items), "letters": sum(len(r) for r in refs), "ler": {}, "errors": {},
               "seconds_per_item": timings}
     for name, poses in conditions.items():
-        result["ler"][name] = letter_error_rate(refs, recognise_all(model, language, poses))
+        hyps = recognise_all(model, language, poses)
+        result["ler"][name] = letter_error_rate(refs, hyps)
+        result["errors"][name] = letter_errors(refs, hyps)
     ceiling = result["ler"]["ceiling"]
     result["ratio_to_ceiling"] = {name: (ler / ceiling if ceiling > 0 else float("inf") if ler else 1.0)
                                   for name, ler in result["ler"].items()}
@@ -123,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     for language, r in report.items():
         print(f"{language:5} " + "  ".join(f"{n}={r['ratio_to_ceiling'][n]:.2f}" for n in names
                                           if n.startswith(("signllm", "lexicon"))))
+    print("edits by kind (substitute/delete/insert; deletions merging a doubled letter):")
+    for language, r in report.items():
+        print(f"{language:5} " + "  ".join(
+            f"{n}={e['substitute']}/{e['delete']}/{e['insert']} ({e['merged_double']})"
+            for n, e in r["errors"].items() if n.startswith(("signllm", "lexicon", "ceiling"))))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     return 0

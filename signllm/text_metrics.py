@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from .errors import BadInputError
 
 
@@ -57,19 +59,10 @@ def rouge_l(hyps: Sequence[str], refs: Sequence[str], beta: float = 1.2) -> floa
     return 100.0 * total / len(refs)
 
 
-def _edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
-    return row[-1]
-
-
 def wer(hyps: Sequence[str], refs: Sequence[str]) -> float:
     """Corpus word error rate in percent: word edits / reference words (lower-cased)."""
     _check(hyps, refs)
-    edits = sum(_edit_distance(h.lower().split(), r.lower().split()) for h, r in zip(hyps, refs))
+    edits = sum(Levenshtein.distance(h.lower().split(), r.lower().split()) for h, r in zip(hyps, refs))
     words = sum(len(r.split()) for r in refs)
     return 100.0 * edits / max(words, 1)
 

@@ -8,16 +8,17 @@ import torch
 
 from signllm.lexicon import LexiconGenerator
 from training.corpus.build import split_of, word_key
-from training.recognizer.model import (FEATURES, Recognizer, edit_distance, features,
-                                       letter_error_rate)
+from training.recognizer.model import (FEATURES, Recognizer, features, letter_error_rate,
+                                       letter_errors)
 from training.recognizer.train import DEFAULT_OUT, letters_of, train
 
 
-def test_edit_distance_and_ler():
-    assert edit_distance(list("HELLO"), list("HELLO")) == 0
-    assert edit_distance(list("HELLO"), list("HELO")) == 1
-    assert edit_distance([], list("AB")) == 2
+def test_letter_error_rate_and_its_breakdown():
+    assert letter_error_rate([list("HELLO")], [list("HELLO")]) == 0
     assert letter_error_rate([list("AB"), list("CD")], [list("AB"), list("C")]) == 0.25
+    assert letter_error_rate([["SCH", "A"]], [["S", "A"]]) == 0.5  # units, not characters
+    kinds = letter_errors([list("HELLO"), list("CAT"), list("AB")], [list("HELO"), list("CUTS"), list("")])
+    assert kinds == {"substitute": 1, "delete": 3, "insert": 1, "merged_double": 1}
     assert letters_of("H-E-Y , SCH-U-L-E .") == [["H", "E", "Y"], ["SCH", "U", "L", "E"]]
 
 

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
+from rapidfuzz.distance import Levenshtein
 from torch import nn
 
 from signllm.skeleton import (L_ELBOW, L_HAND, L_SHOULDER, L_WRIST, NECK, R_ELBOW, R_HAND,
@@ -104,16 +105,21 @@ class Recognizer(nn.Module):
         return model.eval()
 
 
-def edit_distance(a: list[str], b: list[str]) -> int:
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
-    return row[-1]
-
-
 def letter_error_rate(references: list[list[str]], hypotheses: list[list[str]]) -> float:
     """Total edit distance over total reference letters (like WER, over letters)."""
-    errors = sum(edit_distance(r, h) for r, h in zip(references, hypotheses))
+    errors = sum(Levenshtein.distance(r, h) for r, h in zip(references, hypotheses))
     return errors / max(1, sum(len(r) for r in references))
+
+
+def letter_errors(references: list[list[str]], hypotheses: list[list[str]]) -> dict[str, int]:
+    """The edits behind the LER by kind, with the deletions that merge a doubled letter (L-L read
+    as L) counted apart: they point at timing (the glide between repeats), not at hand shapes."""
+    counts = {"substitute": 0, "delete": 0, "insert": 0, "merged_double": 0}
+    for ref, hyp in zip(references, hypotheses):
+        for op in Levenshtein.editops(ref, hyp):
+            counts[op.tag.replace("replace", "substitute")] += 1
+            i = op.src_pos
+            if op.tag == "delete" and ((i > 0 and ref[i - 1] == ref[i])
+                                       or (i + 1 < len(ref) and ref[i + 1] == ref[i])):
+                counts["merged_double"] += 1
+    return counts
