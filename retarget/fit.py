@@ -338,8 +338,8 @@ def analytic_pose(K: np.ndarray, seen: np.ndarray, rest: np.ndarray, offsets: np
             wrist_kp, mid, idx, pky = (K[:, k] for k in palm)
             mid_j, idx_j, pky_j = (finger_joints(side, f)[0] for f in ("middle", "index", "pinky"))
             W = _frame(mid - wrist_kp, idx - pky) @ _T(_frame(rest[mid_j] - rest[wr], rest[idx_j] - rest[pky_j]))
-            # a hand seen edge-on makes the palm plane flicker
-            W = np.concatenate([smooth_rotations(w, palm_sigma) for w in np.split(W, segments)])
+            if palm_sigma > 0:  # a hand seen edge-on makes the palm plane flicker
+                W = np.concatenate([smooth_rotations(w, palm_sigma) for w in np.split(W, segments)])
             # split the forearm roll: half at the elbow (about the forearm axis), half at the wrist;
             # the hand's swing stays at the wrist: Lw0 = swing @ twist(tau)
             a = _unit(rest[wr] - rest[el])
@@ -620,8 +620,8 @@ def push_batch(fitters: list[StreamingFitter], joints: list[np.ndarray],
     for items in groups.values():
         first = fitters[items[0][0]]
         n = max(len(K) for _, K in items)
-        K = np.concatenate([np.concatenate([K, np.repeat(K[-1:], n - len(K), 0)]) for _, K in items])
-        L, transl = analytic_pose(K, first.seen, first.rest, first.offsets, palm_sigma=0.0,
+        stacked = np.concatenate([np.concatenate([K, np.repeat(K[-1:], n - len(K), 0)]) for _, K in items])
+        L, transl = analytic_pose(stacked, first.seen, first.rest, first.offsets, palm_sigma=0.0,
                                   segments=len(items))  # as push: one frame has no palm track
         L, transl = L.reshape(len(items), n, *L.shape[1:]), transl.reshape(len(items), n, 3)
         if first.opts.max_speed > 0:  # a stream's first chunk has no previous frame: itself
