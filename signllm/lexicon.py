@@ -367,9 +367,48 @@ class LexiconGenerator(Generator):
                 last.poses = np.concatenate([last.poses, np.repeat(last.poses[-1:], pause_after, 0)])
             pause_after = 0
             segments.append(seg)
-        lead_in = max(1, int(round(self.timing.lead_in * fps)))
-        lead_out = max(1, int(round(self.timing.lead_out * fps)))
-        return render(segments, clips[0].joints[0], clips[-1].joints[-1], lead_in, lead_out)
+        return render(segments, clips[0].joints[0], clips[-1].joints[-1], *self._leads(fps))
+
+    def _leads(self, fps: float) -> tuple[int, int]:
+        """Frames of the rest -> first letter and last letter -> rest movements."""
+        return (max(1, int(round(self.timing.lead_in * fps))),
+                max(1, int(round(self.timing.lead_out * fps))))
+
+    def unit_frames(self, text: str, language: str | Language, *, seed: int | None = None,
+                    fps: float | None = None) -> tuple[str, list[int]]:
+        """(gloss, frames of each gloss unit) of the sequence `generate` makes with this seed.
+
+        Units are the gloss's letters and punctuation marks in order; a letter owns its
+        transition and hold (the first also the rest frame and lead-in, the last the lead-out
+        and rest frame), a pause belongs to the punctuation mark it marks or else to the
+        letter before it. The counts sum to the sequence's frames: the per-token alignment a
+        duration-based decoder trains on (training/corpus/build.py writes it as .durations).
+        """
+        lang = get_language(language)
+        fps = float(fps or self.fps)
+        plan = self.plan(text, lang, fps, np.random.default_rng(seed) if seed is not None else None)
+        if any(not isinstance(item, Step) for item in plan.items):
+            raise BadInputError("unit frames are defined for fingerspelled text only "
+                                "(this plan uses lexicon signs)")
+        units = [u for word in plan.gloss.split()
+                 for u in ([word] if word in PUNCTUATION else word.split("-"))]
+        frames = [0] * len(units)
+        lead_in, lead_out = self._leads(fps)
+        k = -1
+        for step in plan.items:
+            following = next((j for j in range(k + 1, len(units)) if units[j] not in PUNCTUATION),
+                             len(units))
+            if step.kind == "pause":
+                marks = k + 1 < len(units) and units[k + 1] in PUNCTUATION
+                frames[k + 1 if marks else k] += step.frames
+                continue
+            if following == len(units) or units[following] != step.unit:
+                raise ValueError(f"gloss {plan.gloss!r} and schedule disagree at {step.unit!r}")
+            frames[following] += step.frames + (1 + lead_in if k < 0 else step.transition)
+            k = following
+        if k >= 0:
+            frames[k] += lead_out + 1
+        return plan.gloss, frames
 
 
 def _frames(joints: np.ndarray, confidence: np.ndarray) -> Iterator[Frame]:

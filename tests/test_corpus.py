@@ -27,6 +27,12 @@ def test_layout_and_counts(corpus):
             assert len(sequences) == size
             assert all(s.num_frames > 10 for s in sequences)
             assert all(g and "-" in g or len(g) == 1 for g in lines["gloss"])
+            # the alignment: one count per gloss letter / mark, summing to the clip's frames
+            durations = (out / language / f"{split}.durations").read_text().splitlines()
+            for seq, gloss, line in zip(sequences, lines["gloss"], durations):
+                counts = [int(x) for x in line.split()]
+                assert len(counts) == len(gloss.replace("-", " ").split())
+                assert sum(counts) == seq.num_frames and min(counts) >= 0
         assert manifest["languages"][language]["status"] == "real"
 
 

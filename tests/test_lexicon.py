@@ -38,6 +38,22 @@ def test_same_seed_same_motion_and_seed_varies_timing(generator):
     assert a.num_frames != c.num_frames or not np.array_equal(a.joints, c.joints)
 
 
+def test_unit_frames_align_each_letter_and_mark_with_the_rendered_frames(generator):
+    # no seed: the Timing defaults at 25 fps exactly (hold 4, transition 3, lead 9, comma 11)
+    assert generator.unit_frames("Hi, yo", "ase") == ("H-I , Y-O", [1 + 9 + 4, 3 + 4, 11, 7, 7 + 9 + 1])
+    assert generator.unit_frames("hi yo", "ase")[1][1] == 7 + 6       # the word pause follows I
+    for text, language in (("Hello, world.", "ase"), (", Schule?! ja", "gsg"), ("ciao bella", "slf"),
+                           ("Çiçek!", "tsm")):
+        for seed in (1, 2):
+            gloss, counts = generator.unit_frames(text, language, seed=seed)
+            seq = generator.generate(text, language, seed=seed)
+            assert gloss == seq.gloss and len(counts) == len(gloss.replace("-", " ").split())
+            assert sum(counts) == seq.num_frames
+            marks = [c for u, c in zip(gloss.replace("-", " ").split(), counts) if not u.isalpha()]
+            letters = [c for u, c in zip(gloss.replace("-", " ").split(), counts) if u.isalpha()]
+            assert min(letters) > 0 and all(m >= 0 for m in marks)
+
+
 @pytest.mark.parametrize("language", ["kvk", "ssr", "aed", "KSL"])
 def test_no_data_fails_and_says_how_to_add_data(generator, language):
     with pytest.raises(NoDataError) as info:

@@ -12,8 +12,9 @@ from signllm.model.checkpoint import SignLLMModel
 from signllm.model.config import FRAME_DIM, STEP_DIM, make_config
 from signllm.model.decoding import decode_steps, generate_batch, pad_ids
 from signllm.model.generator import SignLLMGenerator, resample_stream
-from signllm.model.network import SignLLMNet
-from signllm.model.tokenizer import UNK, encode, tokenizer_from_json, train_tokenizer
+from signllm.model.network import DurationText2Pose, SignLLMNet
+from signllm.model.tokenizer import (UNK, encode, token_durations, tokenizer_from_json,
+                                     train_tokenizer)
 
 TEXTS = ["GSL WETTER GSL MORGEN", "ASL H-E-L-L-O ASL W-O-R-L-D", "TSL İSTANBUL TSL IŞIK",
          "KSL 안녕하세요 KSL 감사합니다", "LSF-CH ÇA LSF-CH GRÜẞE"]
@@ -30,6 +31,19 @@ def test_tokenizer_handles_diacritics_hangul_turkish_and_keeps_tags_whole():
     assert tok.encode(decomposed).ids == tok.encode("GSL GRÜSSE").ids
     assert "İ" in "".join(tok.encode("TSL İSTANBUL").tokens)
     assert encode(tok, "", 10) == [tok.token_to_id(UNK)]
+
+
+def test_token_durations_follow_the_gloss_units_and_give_tags_none():
+    tok = train_tokenizer(["ASL H-E-L-L-O ASL , ASL W-O", "S-CH-U-L-E", "H-E-L-L-O"], vocab_size=60)
+    assert token_durations(tok, "H-E-L-L-O", [5, 1, 2, 3, 4], 32) == [5, 1, 2, 3, 4]
+    tagged = token_durations(tok, "ASL H-E ASL , ASL W-O", [1, 2, 3, 4, 5], 32)
+    pieces = tok.encode("ASL H-E ASL , ASL W-O").tokens
+    assert sum(tagged) == 15 and [d for p, d in zip(pieces, tagged) if p == "ASL"] == [0, 0, 0]
+    assert [d for d in tagged if d] == [1, 2, 3, 4, 5]
+    hyphenated_tag = token_durations(tok, "LIS-CH C-I LIS-CH A", [1, 2, 3], 32)  # tag with a hyphen
+    assert sum(hyphenated_tag) == 6 and tok.encode("LIS-CH C-I").tokens[0] == "LIS-CH"
+    assert token_durations(tok, "H-E-L-L-O", [5, 1, 2], 32) is None      # counts do not match
+    assert token_durations(tok, "H-E-L-L-O", [5, 1, 2, 3, 4], 3) is None  # would be cut
 
 
 def test_langgloss_round_trip_and_front_ends():
@@ -108,6 +122,36 @@ def _model(mode="mlsf"):
     tok = train_tokenizer(["WETTER MORGEN", "GSL WETTER"], vocab_size=60)
     return SignLLMModel(net, mode, net.cfg, tok, "given", ["gsg"],
                         np.zeros(FRAME_DIM, np.float32), np.ones(FRAME_DIM, np.float32), 25.0)
+
+
+def test_durations_decoder_lays_tokens_out_by_their_durations():
+    _, g = _net(decoder="durations", future_frames=1)
+    assert isinstance(g, DurationText2Pose)
+    src, pad = pad_ids([[3, 4, 5], [6, 7]])
+    durations = torch.tensor([[2, 0, 3], [4, 1, 0]])
+    frames, log_durations = g(src, pad, durations, width=6)
+    assert frames.shape == (2, 6, 1, STEP_DIM) and log_durations.shape == (2, 3)
+    assert torch.allclose(frames[0, :5, 0, -1], torch.arange(1, 6) / 5)   # counter = (t + 1) / T
+    # padding tokens and frames past a row's length change nothing: batched == one by one
+    alone, _ = g(*pad_ids([[6, 7]]), durations[1:, :2], width=5)
+    assert torch.allclose(frames[1, :5], alone[0], atol=1e-5)
+    out, lengths = g.generate(src, pad, max_frames=64)
+    assert out.shape[0] == 2 and 1 <= int(lengths.max()) <= 64
+    steps = list(decode_steps(g, [[3, 4, 5]], max_frames=64))
+    assert len(steps) == int(lengths[0]) and steps[-1][0][0, -1] == 1.0
+    assert [len(f) for f in generate_batch(g, [[3, 4, 5], [6, 7]])] == lengths.tolist()
+    _, short = g.generate(src, pad, max_frames=3)
+    assert 1 <= int(short.min()) and int(short.max()) <= 3
+    batched = generate_batch(g, [[3, 4, 5], [6, 7]])
+    assert torch.allclose(torch.as_tensor(batched[1]), torch.as_tensor(generate_batch(g, [[6, 7]])[0]),
+                          atol=1e-5)
+
+
+def test_durations_decoder_needs_one_frame_per_step():
+    with pytest.raises(ModelError, match="future_frames"):
+        make_config("tiny", decoder="durations", future_frames=3)
+    with pytest.raises(ModelError, match="decoder"):
+        make_config("tiny", decoder="sideways")
 
 
 def test_checkpoint_round_trip_loads_with_weights_only(tmp_path):

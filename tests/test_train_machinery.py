@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from signllm.errors import BadInputError
 from signllm.generation import load_generator
 from signllm.model import checkpoint as ckpt
 from training.data import write_toy_corpus
@@ -41,6 +42,29 @@ def test_prompt_mode_trains_and_generates_from_a_prompt(toy, tmp_path):
     assert 1 <= len(frames) <= gen.model.config.max_frames
     assert frames[0].joints.shape == (50, 3) and frames[0].counter is not None
     assert (tmp_path / "metrics.csv").exists() and (tmp_path / "curves.png").exists()
+
+
+def test_durations_decoder_learns_word_lengths_and_generates_them(toy, tmp_path):
+    result = train(cfg(toy, "model.decoder=durations", "model.future_frames=1",
+                       "train.max_steps=120", "train.eval_every=60"), tmp_path, progress=False)
+    first, last = result["history"][0], result["history"][-1]
+    assert last["duration_mse"] < 0.2 * first["duration_mse"]
+    assert last["joint_mse"] < 0.5 * first["joint_mse"]
+    gen = load_generator("signllm", mode="mlsf", checkpoint=tmp_path / "model.pt")
+    frames = list(gen.stream("W01 W02 W03", "gsg").frames)
+    assert abs(len(frames) - 3 * 8) <= 3          # every toy word lasts 8 frames
+    assert frames[-1].counter == 1.0
+
+
+def test_durations_decoder_without_durations_says_what_is_missing(toy, tmp_path):
+    import shutil
+    bare = tmp_path / "bare"
+    shutil.copytree(toy, bare)
+    for path in bare.glob("*/*.durations"):
+        path.unlink()
+    with pytest.raises(BadInputError, match="durations"):
+        train(cfg(bare, "model.decoder=durations", "model.future_frames=1", "train.max_steps=2"),
+              tmp_path / "out", progress=False)
 
 
 def test_mlsf_training_one_group_leaves_the_others_bit_identical(toy, tmp_path):

@@ -34,6 +34,7 @@ def bundle(source: Path, assets: Path = ASSETS) -> dict:
     params = sum(p.numel() for p in model.net.parameters())
     manifest[model.mode] = {"file": target.name, "languages": list(model.languages),
                             "parameters": params, "bytes": target.stat().st_size,
+                            "decoder": model.config.decoder,
                             "step": model.meta.get("step"),
                             "best_validation": {
                                 model.meta.get("config", {}).get("train", {}).get("select", "val_dtw"):

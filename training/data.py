@@ -20,7 +20,7 @@ from signllm.errors import BadInputError, NoDataError
 from signllm.langgloss import gloss_tokens, to_langgloss
 from signllm.languages import get_language
 from signllm.model.config import FRAME_DIM, STEP_DIM
-from signllm.model.tokenizer import encode
+from signllm.model.tokenizer import encode, token_durations
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ class Example:
     present: np.ndarray    # (T, FRAME_DIM) 1 where the joint was observed
     name: str = ""
     ids: list[int] | None = None
+    unit_frames: list[int] | None = None   # frames per gloss unit ({split}.durations), if known
+    durations: list[int] | None = None     # frames per token, from unit_frames at tokenisation
 
 
 def language_folders(path: Path, data_cfg: dict) -> dict[str, Path]:
@@ -74,7 +76,9 @@ def read_split(folders: dict[str, Path], split: str, mode: str, frontend: str, d
         path = folder / f"{split}.skels"
         if not path.exists():
             continue
-        for k, seq in enumerate(formats.read(path)):
+        sequences = formats.read(path)
+        alignment = read_durations(folder / f"{split}.durations", len(sequences))
+        for k, seq in enumerate(sequences):
             if use == "gloss" and seq.gloss:
                 tokens = seq.gloss.split()
             elif seq.text:
@@ -90,8 +94,22 @@ def read_split(folders: dict[str, Path], split: str, mode: str, frontend: str, d
             out.append(Example(lang, source_string(tokens, lang, mode),
                                seq.joints.reshape(seq.num_frames, FRAME_DIM),
                                present.reshape(seq.num_frames, FRAME_DIM).astype(np.float32),
-                               seq.name or f"{lang}/{split}/{k}"))
+                               seq.name or f"{lang}/{split}/{k}",
+                               unit_frames=alignment[k] if alignment else None))
     return out
+
+
+def read_durations(path: Path, count: int) -> list[list[int]] | None:
+    """Frames of each gloss unit per clip (one line of integers per clip), or None if absent."""
+    if not path.is_file():
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if len(lines) != count:
+        raise BadInputError(f"{len(lines)} lines of durations for {count} clips", path=path)
+    try:
+        return [[int(x) for x in line.split()] for line in lines]
+    except ValueError as exc:
+        raise BadInputError(f"durations must be whole frame counts: {exc}", path=path) from None
 
 
 def prompt_frames(folders: dict[str, Path], split: str):
@@ -110,6 +128,22 @@ def prompt_frames(folders: dict[str, Path], split: str):
             texts += lines_t
     frames = PromptFrames.from_filled(prompts, texts)
     return frames if frames else None
+
+
+def aligned(examples: list[Example], where) -> list[Example]:
+    """The examples whose token durations are known (the durations decoder trains on these)."""
+    kept = [e for e in examples if e.durations is not None]
+    if not kept:
+        raise BadInputError("the durations decoder needs frames per gloss unit: a "
+                            "{split}.durations file beside each {split}.skels, one line of "
+                            "integers per clip (the fingerspelling corpus builder writes them); "
+                            "or set model.decoder: counter", path=where)
+    if len(kept) < len(examples):
+        dropped = sorted({e.language for e in examples if e.durations is None})
+        log.warning("%d of %d training clips (languages: %s) have no usable durations (missing, "
+                    "not one per gloss unit, or longer than max_tokens) and are left out",
+                    len(examples) - len(kept), len(examples), ", ".join(dropped))
+    return kept
 
 
 GUARD_MARGIN = 1.25
@@ -134,6 +168,10 @@ def normaliser(examples: list[Example], std_floor: float = STD_FLOOR_M) -> tuple
 def tokenize(examples: list[Example], tokenizer, max_tokens: int) -> None:
     for e in examples:
         e.ids = encode(tokenizer, e.source, max_tokens)
+        if e.unit_frames is not None:
+            e.durations = token_durations(tokenizer, e.source, e.unit_frames, max_tokens)
+            if e.durations is not None and sum(e.durations) != len(e.frames):
+                e.durations = None
 
 
 @dataclass
@@ -165,7 +203,8 @@ def collate(examples: list[Example], mean: np.ndarray, std: np.ndarray, future: 
 
 def write_toy_corpus(out: Path, languages: tuple[str, ...] = ("gsg", "sgg"), clips: int = 12,
                      seed: int = 0, frames_per_word: int = 8) -> Path:
-    """A small synthetic Prompt2Sign-format corpus (OUT/<iso>/{train,dev}.skels + siblings).
+    """A small synthetic Prompt2Sign-format corpus (OUT/<iso>/{train,dev}.skels + siblings,
+    .durations included: every word lasts `frames_per_word` frames).
 
     Each word of a 6-word vocabulary per language moves the hands along its own trajectory for
     `frames_per_word` frames, so a model must read the gloss to get motion and length right.
@@ -196,4 +235,6 @@ def write_toy_corpus(out: Path, languages: tuple[str, ...] = ("gsg", "sgg"), cli
             folder = Path(out) / lang
             folder.mkdir(parents=True, exist_ok=True)
             formats.write(folder / f"{split}.skels", seqs)
+            (folder / f"{split}.durations").write_text(
+                "".join(" ".join([str(frames_per_word)] * len(s.gloss.split())) + "\n" for s in seqs))
     return Path(out)

@@ -36,6 +36,13 @@ def masked_losses(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor
     return joints, counter
 
 
+def duration_loss(log_durations: torch.Tensor, durations: torch.Tensor, pad: torch.Tensor
+                  ) -> torch.Tensor:
+    """Per-sample MSE of predicted log(1 + frames) per token (durations decoder), padding masked."""
+    err = (log_durations - torch.log1p(durations.float())) ** 2 * (~pad)
+    return err.sum(1) / (~pad).sum(1).clamp_min(1)
+
+
 def reward(joint_mse: torch.Tensor, tau: float = DEFAULT_TAU) -> torch.Tensor:
     """r = exp(-MSE / tau) in (0, 1]; differentiable."""
     return torch.exp(-joint_mse / tau)

@@ -16,7 +16,9 @@ def plot_curves(history: list[dict], path: Path) -> None:
     evals = [r for r in history if "val_dtw" in r]
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
     axes[0].plot(steps, [r["joint_mse"] for r in history], label="joint MSE")
-    axes[0].plot(steps, [r["counter_mse"] for r in history], label="counter MSE")
+    for key, label in (("counter_mse", "counter MSE"), ("duration_mse", "log-duration MSE")):
+        if history and key in history[0]:
+            axes[0].plot(steps, [r[key] for r in history], label=label)
     axes[0].set_yscale("log")
     axes[1].plot(steps, [r["reward"] for r in history], label="batch reward")
     axes[2].plot([r["step"] for r in evals], [r["val_dtw"] for r in evals], "o-",

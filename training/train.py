@@ -44,7 +44,8 @@ from signllm.model.network import SHARED, SignLLMNet
 from signllm.model.tokenizer import train_tokenizer
 
 from . import data as corpus
-from .losses import DEFAULT_TAU, PriorityChannel, masked_losses, rl_loss, reward
+from .losses import (DEFAULT_TAU, PriorityChannel, duration_loss, masked_losses, rl_loss,
+                     reward)
 
 log = logging.getLogger("training.train")
 
@@ -58,7 +59,7 @@ DEFAULTS: dict = {
              "std_floor": 0.01},
     "train": {"seed": 0, "batch_size": 8, "max_steps": 2000, "lr": 1e-3, "warmup_steps": 50,
               "min_lr_ratio": 0.1, "weight_decay": 0.0, "grad_clip": 1.0, "noise_factor": 1.0, "counter_noise": 0.0,
-              "counter_weight": 1.0, "eval_every": 100, "save_every": 100, "patience": 0,
+              "counter_weight": 1.0, "duration_weight": 1.0, "eval_every": 100, "save_every": 100, "patience": 0,
               "select": "val_dtw",  # validation score for the best model and early stopping:
                                     # val_dtw (PT DTW, punishes length errors) or val_dtw_mje
               "threads": 1, "train_languages": None, "init": None,
@@ -271,6 +272,8 @@ class Trainer:
                                vocab_size=tokenizer.get_vocab_size(), **overrides)
         for split in (self.train_set, self.dev_set):
             corpus.tokenize(split, tokenizer, mcfg.max_tokens)
+        if mcfg.decoder == "durations":
+            self.train_set = corpus.aligned(self.train_set, cfg["data"]["path"])
         if init is None and "length_guard" not in cfg["model"]:
             mcfg.length_guard = corpus.length_guard(self.train_set)
         languages = sorted(set(self.languages) | set(init.languages if init else []))
@@ -298,6 +301,9 @@ class Trainer:
         if cfg["mode"] == "prompt":  # Prompt2LangGloss learns how its prompts frame a sentence
             frames = corpus.prompt_frames(self.folders, cfg["data"]["train_split"])
             frames = frames or (init.prompt_frames if init is not None else None)
+        durations = mcfg.decoder == "durations"
+        self.aux_name = "duration_mse" if durations else "counter_mse"
+        self.aux_weight = t["duration_weight"] if durations else t["counter_weight"]
         self.model = SignLLMModel(net, cfg["mode"], mcfg, tokenizer, cfg["frontend"], languages,
                                   mean, std, float(t["fps"]),
                                   {"corpus": str(cfg["data"]["path"]), "config": cfg}, frames)
@@ -306,7 +312,8 @@ class Trainer:
 
     # ----- one step
     def _forward(self, examples):
-        """Per-sample joint MSE, counter MSE, squared error of the first predicted frame."""
+        """Per-sample joint MSE, counter MSE (durations decoder: log-duration MSE), squared
+        error of the first predicted frame."""
         net, k = self.model.net, self.model.config.future_frames
         joint_mse, counter_mse, sq_err, sq_cnt = [], [], torch.zeros(FRAME_DIM, dtype=torch.float64), \
             torch.zeros(FRAME_DIM, dtype=torch.float64)
@@ -325,9 +332,15 @@ class Trainer:
             if t["counter_noise"]:
                 steps_in[:, 1:, FRAME_DIM] += torch.randn(steps_in.shape[:2])[:, 1:] * t["counter_noise"]
             src, pad = pad_ids(batch.src_ids, dev)
-            pred = net.group(group)(src, pad, steps_in.to(dev))
             target, mask = batch.target.to(dev), batch.mask.to(dev)
-            jm, cm = masked_losses(pred, target, mask)
+            if self.model.config.decoder == "durations":
+                durations = pad_ids([examples[i].durations for i in rows], dev)[0]
+                pred, log_durations = net.group(group)(src, pad, durations, target.shape[1])
+                jm, _ = masked_losses(pred, target, mask)
+                cm = duration_loss(log_durations, durations, pad)
+            else:
+                pred = net.group(group)(src, pad, steps_in.to(dev))
+                jm, cm = masked_losses(pred, target, mask)
             joint_mse.append(jm)
             counter_mse.append(cm)
             order += rows
@@ -367,7 +380,7 @@ class Trainer:
         loss_value = float("nan")
         if not skipped:
             share = len(mine) / max(1.0, float(stats[-1]))
-            loss = jm.mean() + t["counter_weight"] * cm.mean() if mine else torch.zeros(())
+            loss = jm.mean() + self.aux_weight * cm.mean() if mine else torch.zeros(())
             if cfg["rl"]["enabled"] and mine:
                 loss = loss + cfg["rl"]["weight"] * rl_loss(jm, tau)
             self.optimizer.zero_grad(set_to_none=False)
@@ -390,7 +403,7 @@ class Trainer:
             self.err_sum.zero_(), self.err_count.zero_()
         count = max(1.0, float(stats[-1]))
         return {"step": self.step + 1, "epoch": self.sampler.epoch, "loss": loss_value,
-                "joint_mse": float(stats[-3]) / count, "counter_mse": float(stats[-2]) / count,
+                "joint_mse": float(stats[-3]) / count, self.aux_name: float(stats[-2]) / count,
                 "reward": batch_reward, "skipped": int(skipped),
                 "lr": self.scheduler.get_last_lr()[0]}
 

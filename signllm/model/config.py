@@ -25,6 +25,8 @@ class ModelConfig:
     stop_eps: float = 0.01        # stop when the predicted counter >= 1 - stop_eps
     progress_attention: bool = False  # decoder query carries counter x source length (docs/model.md)
     length_guard: float = 0.0     # at most this many frames per source token (0: max_frames only)
+    decoder: str = "counter"      # counter: autoregressive, stops on its counter; durations:
+                                  # all frames at once from predicted token durations
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -36,6 +38,10 @@ class ModelConfig:
         if unknown:
             raise ModelError(f"unknown model config field(s): {', '.join(sorted(unknown))}")
         cfg = cls(**data)
+        if cfg.decoder not in ("counter", "durations"):
+            raise ModelError(f"model decoder must be 'counter' or 'durations', got {cfg.decoder!r}")
+        if cfg.decoder == "durations" and cfg.future_frames != 1:
+            raise ModelError("the durations decoder predicts each frame once: set future_frames: 1")
         if cfg.d_model % cfg.heads:
             raise ModelError(f"d_model {cfg.d_model} is not divisible by heads {cfg.heads}")
         return cfg

@@ -1,5 +1,7 @@
 """Generation that stops on the model's own counter: streaming (one frame at a time) and batched.
 
+(A durations-decoder group computes all its frames in one pass; they are yielded the same way.)
+
 No ground-truth length or counter is used: the decoder's first frame reads a BOS step (mean
 pose, counter 0), every later step reads the previous prediction (its joints and its counter),
 and a sequence ends at the first frame whose predicted counter reaches 1 - stop_eps, or at a
@@ -15,7 +17,7 @@ import numpy as np
 import torch
 
 from .config import STEP_DIM
-from .network import Text2Pose
+from .network import DurationText2Pose, Text2Pose
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,11 @@ def decode_steps(net: Text2Pose, ids: list[list[int]], max_frames: int | None = 
     stop_eps = cfg.stop_eps if stop_eps is None else stop_eps
     device = next(net.parameters()).device
     src, pad = pad_ids(ids, device)
+    if isinstance(net, DurationText2Pose):  # all frames at once; yielded in the same shape
+        frames, lengths = net.generate(src, pad, max_frames)
+        for t in range(frames.shape[1]):
+            yield frames[:, t], t < lengths
+        return
     limits = torch.full((len(ids),), max_frames, device=device)
     if cfg.length_guard > 0:
         tokens = (~pad).sum(1)

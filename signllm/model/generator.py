@@ -3,7 +3,8 @@
 Text path: parse_prompt (quoted sentence, or one between the checkpoint's learned prompt frames,
 + sign language) -> the checkpoint's gloss front-end
 -> plain gloss (MLSF: the language's group) or LangGloss (Prompt2LangGloss: the shared group)
--> token ids -> frames decoded one at a time until the model's own counter reaches 1.
+-> token ids -> frames decoded one at a time until the model's own counter reaches 1 (or, for a
+durations-decoder checkpoint, all at once from the model's predicted token durations).
 `StreamInfo.gloss` is the exact model input, so users see what the model understood.
 
 Decoding is deterministic (no sampling), so `seed` changes nothing; it is accepted for the

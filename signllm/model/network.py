@@ -7,6 +7,9 @@ preallocated per-layer key/value cache, so one decoding step costs the same what
 already produced (only the attention read over the cached keys grows, which is negligible next
 to the projections at these lengths).
 
+`DurationText2Pose` is the non-autoregressive alternative (`decoder: durations`): it predicts
+each token's frame count and decodes all frames at once (docs/model.md).
+
 `SignLLMNet` holds the groups in an `nn.ModuleDict`: one per ISO code in MLSF mode, one
 "shared" group in Prompt2LangGloss mode.
 """
@@ -113,10 +116,14 @@ class Text2Pose(nn.Module):
         self.register_buffer("positions", sinusoids(max(cfg.max_frames, cfg.max_tokens) + 1, d),
                              persistent=False)
 
-    def encode(self, src: torch.Tensor, src_pad: torch.Tensor):
-        """(memory key/values per decoder layer, attention mask over the source)."""
+    def memory(self, src: torch.Tensor, src_pad: torch.Tensor) -> torch.Tensor:
+        """(B, S, d) encoded source tokens."""
         x = self.embed(src) * math.sqrt(self.cfg.d_model) + self.positions[: src.shape[1]]
-        memory = self.encoder(x, src_key_padding_mask=src_pad)
+        return self.encoder(x, src_key_padding_mask=src_pad)
+
+    def encode(self, src: torch.Tensor, src_pad: torch.Tensor, memory: torch.Tensor | None = None):
+        """(memory key/values per decoder layer, attention mask over the source)."""
+        memory = self.memory(src, src_pad) if memory is None else memory
         if self.cfg.progress_attention:  # keys carry their token position for the progress query
             memory = memory + self.positions[: src.shape[1]]
         kv = [layer.cross_attn.keys_values(memory) for layer in self.decoder]
@@ -151,13 +158,86 @@ class Text2Pose(nn.Module):
         return self.decode(steps_in, memory_kv, memory_mask)
 
 
+class DurationText2Pose(Text2Pose):
+    """One group that decodes all frames at once from per-token durations (FastSpeech-style).
+
+    Why: the counter decoder feeds its own frames back, and in free-running generation its
+    small errors blur letters it rendered sharply under teacher forcing (exposure bias). Here
+    a duration head predicts each token's frame count; every frame's query is its token's
+    encoding plus where inside the token it lies, and the decoder layers (self-attention over
+    all frames, cross-attention to the source) see no earlier prediction, so training and
+    generation do the same computation. Training needs the per-token frame counts
+    ({split}.durations, written by the fingerspelling corpus builder). The counter channel is
+    not learned: it is (t + 1) / T of the decoded length, so streams stop like the counter
+    decoder's.
+    """
+
+    DURATION_SCALE = 25.0   # frames; the duration feature of a frame query is frames / this
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__(cfg)
+        d = cfg.d_model
+        self.frame_in = nn.Linear(3, d)   # (fraction into the token, 1 - fraction, duration)
+        self.duration = nn.Sequential(nn.LayerNorm(d), nn.Linear(d, d), nn.GELU(), nn.Linear(d, 1))
+
+    def log_durations(self, memory: torch.Tensor) -> torch.Tensor:
+        """(B, S) predicted log(1 + frames) of each token."""
+        return self.duration(memory).squeeze(-1)
+
+    def frames_from(self, memory, memory_kv, memory_mask, durations: torch.Tensor,
+                    width: int) -> torch.Tensor:
+        """(B, width, 1, STEP) frames for (B, S) integer durations (padding tokens: 0)."""
+        durations = durations.long()
+        ends = durations.cumsum(1)
+        total = ends[:, -1:]
+        t = torch.arange(width, device=memory.device).expand(len(durations), width).contiguous()
+        token = torch.searchsorted(ends, t, right=True).clamp_max(durations.shape[1] - 1)
+        start = (ends - durations).gather(1, token)
+        length = durations.gather(1, token).clamp_min(1).float()
+        fraction = (t - start).float() / length
+        x = (memory.gather(1, token[..., None].expand(-1, -1, memory.shape[-1]))
+             + self.frame_in(torch.stack([fraction, 1 - fraction, length / self.DURATION_SCALE], -1))
+             + self.positions[:width])
+        valid = t < total
+        for i, layer in enumerate(self.decoder):
+            x = layer(x, memory_kv[i], memory_mask, valid[:, None, None, :])
+        joints = self.head(self.decoder_norm(x))[..., :-1]
+        counter = ((t + 1).float() / total.clamp_min(1).float()).clamp_max(1.0)
+        return torch.cat([joints, counter[..., None]], -1)[:, :, None]
+
+    def forward(self, src, src_pad, durations, width: int):
+        """Teacher-forced durations -> ((B, width, 1, STEP) frames, (B, S) log durations)."""
+        memory = self.memory(src, src_pad)
+        memory_kv, memory_mask = self.encode(src, src_pad, memory)
+        return (self.frames_from(memory, memory_kv, memory_mask, durations, width),
+                self.log_durations(memory))
+
+    @torch.no_grad()
+    def generate(self, src, src_pad, max_frames: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """((B, T, STEP) frames, (B,) lengths) with the model's own durations."""
+        memory = self.memory(src, src_pad)
+        durations = torch.expm1(self.log_durations(memory)).round().clamp_min(0).masked_fill(src_pad, 0)
+        total = durations.sum(1, keepdim=True)
+        durations = torch.where(total > max_frames, torch.floor(durations * max_frames / total),
+                                durations)
+        empty = durations.sum(1) == 0   # at least one frame: the likeliest token's
+        durations[empty, self.log_durations(memory)[empty].argmax(-1)] = 1
+        lengths = durations.sum(1).long()
+        memory_kv, memory_mask = self.encode(src, src_pad, memory)
+        frames = self.frames_from(memory, memory_kv, memory_mask, durations, int(lengths.max()))
+        return frames[:, :, 0], lengths
+
+
+DECODERS = {"counter": Text2Pose, "durations": DurationText2Pose}
+
+
 class SignLLMNet(nn.Module):
     """The groups of one checkpoint: ISO code -> Text2Pose (MLSF) or {"shared": ...} (prompt)."""
 
     def __init__(self, cfg: ModelConfig, groups: list[str]):
         super().__init__()
         self.cfg = cfg
-        self.groups = nn.ModuleDict({g: Text2Pose(cfg) for g in groups})
+        self.groups = nn.ModuleDict({g: DECODERS[cfg.decoder](cfg) for g in groups})
 
     def group(self, name: str) -> Text2Pose:
         return self.groups[name]

@@ -7,6 +7,7 @@ tokenise). The eight LangGloss tags are special tokens, never split.
 """
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from ..errors import ModelError
@@ -41,3 +42,33 @@ def encode(tok, text: str, max_tokens: int) -> list[int]:
     """Token ids of `text`, cut to `max_tokens`; never empty (an empty input becomes [UNK])."""
     ids = tok.encode(text).ids[:max_tokens]
     return ids or [tok.token_to_id(UNK)]
+
+
+_WORD, _UNIT = re.compile(r"\S+"), re.compile(r"[^-]+")
+
+
+def token_durations(tok, source: str, unit_frames: list[int], max_tokens: int) -> list[int] | None:
+    """Frames of each token of `source`, from the frames of each gloss unit (letters and marks
+    split on spaces and hyphens; LangGloss tags are not units and get 0 frames).
+
+    A unit split into several tokens gives its frames to the first. None when the counts do
+    not match the units, or when the source is longer than `max_tokens` (frames would be lost).
+    """
+    spans = [(word.start() + m.start(), word.start() + m.end())
+             for word in _WORD.finditer(source) if word.group() not in LANGUAGE_TAGS
+             for m in _UNIT.finditer(word.group())]
+    encoding = tok.encode(source)
+    if len(spans) != len(unit_frames) or len(encoding.ids) > max_tokens:
+        return None
+    out, owner = [], 0
+    taken = [False] * len(spans)
+    for _, end in encoding.offsets:
+        while owner < len(spans) and spans[owner][1] < end:
+            owner += 1
+        inside = owner < len(spans) and spans[owner][0] < end <= spans[owner][1]
+        if inside and not taken[owner]:
+            out.append(unit_frames[owner])
+            taken[owner] = True
+        else:
+            out.append(0)
+    return out if all(taken) else None

@@ -4,7 +4,8 @@ fingerspelling of real words and sentences.
     python -m training.corpus.build --out corpus/ [--languages ase,gsg] [--train 1200 ...]
 
 Layout (what `training/data.py` reads): OUT/<iso>/{train,dev,test}.{skels,text,gloss,files},
-plus OUT/<iso>/{train,dev,test}.words (the word types of each split), .prompt (each text put
+{split}.durations (frames of each gloss letter / punctuation mark, the alignment a
+duration-based decoder trains on), plus OUT/<iso>/{train,dev,test}.words (the word types of each split), .prompt (each text put
 into a random Prompt2Sign question template of its language) and OUT/corpus.json (provenance,
 alphabet status, counts).
 
@@ -186,10 +187,15 @@ def build_language(language: str, opts: BuildOptions, progress: bool = True) -> 
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
     for split in SPLITS:
-        sequences = []
+        sequences, durations = [], []
         for i, text in enumerate(tqdm(items[split], desc=f"{language} {split}", disable=not progress,
                                       leave=False)):
-            seq = generator.generate(text, language, seed=int(rng.integers(2**31)), fps=opts.fps)
+            seed = int(rng.integers(2**31))
+            seq = generator.generate(text, language, seed=seed, fps=opts.fps)
+            durations.append(generator.unit_frames(text, language, seed=seed, fps=opts.fps)[1])
+            if sum(durations[-1]) != seq.num_frames:
+                raise RuntimeError(f"{text!r}: unit frames sum to {sum(durations[-1])}, "
+                                     f"the sequence has {seq.num_frames}")
             # .skels has no confidence: a joint marked missing would be written as the 0.016
             # placeholder and read back at the neck. The generator already filled gaps with
             # plausible positions (idle hand at its wrist), so write those as present.
@@ -199,6 +205,7 @@ def build_language(language: str, opts: BuildOptions, progress: bool = True) -> 
         _write_lines(folder / f"{split}.text", [s.text for s in sequences])
         _write_lines(folder / f"{split}.gloss", [s.gloss for s in sequences])
         _write_lines(folder / f"{split}.files", [s.name for s in sequences])
+        _write_lines(folder / f"{split}.durations", [" ".join(map(str, d)) for d in durations])
         _write_lines(folder / f"{split}.words", vocab[split])
         if prompt_templates:
             _write_lines(folder / f"{split}.prompt",
