@@ -1,6 +1,7 @@
 """Letter error rate (LER) of generated fingerspelling for held-out words, with ceiling and floors.
 
     python benchmarks/letter_error_rate.py --corpus corpus/ [--limit 100] [--json out.json]
+        [--plot docs/img/letter_error_rate.png]
 
 The fingerspelling recogniser (training/recognizer, trained on the real clips of training-split
 words only) reads back the letters of:
@@ -101,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-signllm", action="store_true", help="score only ceiling/lexicon/floors")
     parser.add_argument("--seed", type=int, default=1000, help="timing seed of the generators")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--plot", type=Path, help="also draw them as a bar chart (PNG) here")
     args = parser.parse_args(argv)
 
     from signllm.lexicon import LexiconGenerator
@@ -132,7 +134,40 @@ def main(argv: list[str] | None = None) -> int:
             for n, e in r["errors"].items() if n.startswith(("signllm", "lexicon", "ceiling"))))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
+    if args.plot:
+        plot(report, args.plot)
     return 0
+
+
+def plot(report: dict, path: Path) -> None:
+    """Grouped bars per language, log scale (the ceiling is near 0, the floors near 1)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from signllm.atomic import atomic_path
+
+    names = [n for n in next(iter(report.values()))["ler"] if not n.startswith("floor")]
+    languages = list(report)
+    width = 0.8 / len(names)
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    for k, name in enumerate(names):
+        values = [max(report[lang]["ler"][name], 5e-4) for lang in languages]
+        ax.bar(np.arange(len(languages)) + (k - (len(names) - 1) / 2) * width, values, width,
+               label=name)
+    ceiling = [report[lang]["ler"]["ceiling"] for lang in languages]
+    ax.scatter(np.arange(len(languages)), [1.5 * max(c, 5e-4) for c in ceiling], marker="_",
+               s=900, color="k", label="1.5 x ceiling (target)", zorder=3)
+    ax.set_yscale("log")
+    ax.set_xticks(np.arange(len(languages)), languages)
+    ax.set_ylabel("letter error rate (log)")
+    ax.set_title("Held-out words read back by the fingerspelling recogniser (floors: ~1.0)", fontsize=9)
+    ax.legend(fontsize=7, ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.1))
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=80, format="png")
+    plt.close(fig)
 
 
 if __name__ == "__main__":

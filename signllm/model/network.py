@@ -216,12 +216,13 @@ class DurationText2Pose(Text2Pose):
     def generate(self, src, src_pad, max_frames: int) -> tuple[torch.Tensor, torch.Tensor]:
         """((B, T, STEP) frames, (B,) lengths) with the model's own durations."""
         memory = self.memory(src, src_pad)
-        durations = torch.expm1(self.log_durations(memory)).round().clamp_min(0).masked_fill(src_pad, 0)
+        predicted = self.log_durations(memory).masked_fill(src_pad, -math.inf)
+        durations = torch.expm1(predicted).round().clamp_min(0)
         total = durations.sum(1, keepdim=True)
         durations = torch.where(total > max_frames, torch.floor(durations * max_frames / total),
                                 durations)
-        empty = durations.sum(1) == 0   # at least one frame: the likeliest token's
-        durations[empty, self.log_durations(memory)[empty].argmax(-1)] = 1
+        empty = durations.sum(1) == 0   # at least one frame: the longest-predicted token's
+        durations[empty, predicted[empty].argmax(-1)] = 1
         lengths = durations.sum(1).long()
         memory_kv, memory_mask = self.encode(src, src_pad, memory)
         frames = self.frames_from(memory, memory_kv, memory_mask, durations, int(lengths.max()))
