@@ -390,18 +390,17 @@ class LexiconGenerator(Generator):
         if any(not isinstance(item, Step) for item in plan.items):
             raise BadInputError("unit frames are defined for fingerspelled text only "
                                 "(this plan uses lexicon signs)")
-        units = [u for word in plan.gloss.split()
-                 for u in ([word] if word in PUNCTUATION else word.split("-"))]
+        units = plan.gloss.replace("-", " ").split()
         frames = [0] * len(units)
         lead_in, lead_out = self._leads(fps)
         k = -1
         for step in plan.items:
-            following = next((j for j in range(k + 1, len(units)) if units[j] not in PUNCTUATION),
-                             len(units))
             if step.kind == "pause":
                 marks = k + 1 < len(units) and units[k + 1] in PUNCTUATION
                 frames[k + 1 if marks else k] += step.frames
                 continue
+            following = next((j for j in range(k + 1, len(units)) if units[j] not in PUNCTUATION),
+                             len(units))
             if following == len(units) or units[following] != step.unit:
                 raise ValueError(f"gloss {plan.gloss!r} and schedule disagree at {step.unit!r}")
             frames[following] += step.frames + (1 + lead_in if k < 0 else step.transition)

@@ -321,16 +321,10 @@ class Trainer:
         by_group: dict[str, list[int]] = {}
         for i, e in enumerate(examples):
             by_group.setdefault(self.model.group_name(e.language), []).append(i)
-        dev, t = self.dist.device, self.cfg["train"]
+        dev = self.dist.device
         for group, rows in by_group.items():
             batch = corpus.collate([examples[i] for i in rows], self.model.norm_mean,
                                    self.model.norm_std, k)
-            steps_in = batch.steps_in.clone()
-            if self.noise.any():
-                noise = torch.randn(steps_in.shape[:2] + (FRAME_DIM,)) * self.noise
-                steps_in[:, 1:, :FRAME_DIM] += noise[:, 1:]
-            if t["counter_noise"]:
-                steps_in[:, 1:, FRAME_DIM] += torch.randn(steps_in.shape[:2])[:, 1:] * t["counter_noise"]
             src, pad = pad_ids(batch.src_ids, dev)
             target, mask = batch.target.to(dev), batch.mask.to(dev)
             if self.model.config.decoder == "durations":
@@ -339,7 +333,7 @@ class Trainer:
                 jm, _ = masked_losses(pred, target, mask)
                 cm = duration_loss(log_durations, durations, pad)
             else:
-                pred = net.group(group)(src, pad, steps_in.to(dev))
+                pred = net.group(group)(src, pad, self._noisy(batch.steps_in).to(dev))
                 jm, cm = masked_losses(pred, target, mask)
             joint_mse.append(jm)
             counter_mse.append(cm)
@@ -351,6 +345,17 @@ class Trainer:
                 sq_cnt += m.sum((0, 1))
         inverse = torch.argsort(torch.tensor(order))
         return torch.cat(joint_mse)[inverse], torch.cat(counter_mse)[inverse], sq_err, sq_cnt
+
+    def _noisy(self, steps_in: torch.Tensor) -> torch.Tensor:
+        """The counter decoder's input frames with this epoch's joint (and counter) noise."""
+        steps_in = steps_in.clone()
+        if self.noise.any():
+            noise = torch.randn(steps_in.shape[:2] + (FRAME_DIM,)) * self.noise
+            steps_in[:, 1:, :FRAME_DIM] += noise[:, 1:]
+        counter_noise = self.cfg["train"]["counter_noise"]
+        if counter_noise:
+            steps_in[:, 1:, FRAME_DIM] += torch.randn(steps_in.shape[:2])[:, 1:] * counter_noise
+        return steps_in
 
     def train_step(self) -> dict:
         cfg, t = self.cfg, self.cfg["train"]
