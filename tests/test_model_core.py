@@ -147,6 +147,28 @@ def test_durations_decoder_lays_tokens_out_by_their_durations():
                           atol=1e-5)
 
 
+def test_duration_scale_stretches_generated_lengths_and_old_checkpoints_load_with_one():
+    _, g = _net(decoder="durations", future_frames=1)
+    g.duration[-1].weight.data.zero_()
+    g.duration[-1].bias.data.fill_(np.log(5.0))          # every token: 4 frames
+    src, pad = pad_ids([[3, 4, 5]])
+    assert int(g.generate(src, pad, 64)[1][0]) == 12
+    g.duration_scale.fill_(1.5)
+    assert int(g.generate(src, pad, 64)[1][0]) == 18
+    state = g.state_dict()
+    del state["duration_scale"]                            # a checkpoint from before calibration
+    fresh = DurationText2Pose(g.cfg)
+    fresh.load_state_dict(state)
+    assert float(fresh.duration_scale) == 1.0
+
+
+def test_calibrating_a_counter_checkpoint_is_refused_with_the_reason(tmp_path, capsys):
+    from training.calibration import main
+    ckpt.save(_model().to_dict(), tmp_path / "counter.pt")
+    assert main([str(tmp_path / "counter.pt"), "--corpus", str(tmp_path)]) == 2
+    assert "only durations-decoder checkpoints" in capsys.readouterr().err
+
+
 def test_durations_decoder_needs_one_frame_per_step():
     with pytest.raises(ModelError, match="future_frames"):
         make_config("tiny", decoder="durations", future_frames=3)

@@ -13,7 +13,9 @@ import torch
 from signllm.errors import BadInputError
 from signllm.generation import load_generator
 from signllm.model import checkpoint as ckpt
-from training.data import write_toy_corpus
+from signllm.model.decoding import pad_ids
+from training import calibration
+from training.data import read_split, tokenize, write_toy_corpus
 from training.train import load_config, train
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +56,21 @@ def test_durations_decoder_learns_word_lengths_and_generates_them(toy, tmp_path)
     frames = list(gen.stream("W01 W02 W03", "gsg").frames)
     assert abs(len(frames) - 3 * 8) <= 3          # every toy word lasts 8 frames
     assert frames[-1].counter == 1.0
+    # the length calibration (fitted at validation on training clips) makes predicted frames
+    # sum to the clips' real frames; the command re-fits a checkpoint in place
+    model = ckpt.load(tmp_path / "model.pt")
+    assert set(model.meta["duration_scale"]) == {"gsg", "sgg"}
+    model.net.group("gsg").duration_scale.fill_(3.0)
+    ckpt.save(model.to_dict(), tmp_path / "off.pt")
+    assert calibration.main([str(tmp_path / "off.pt"), "--corpus", str(toy)]) == 0
+    refit = ckpt.load(tmp_path / "off.pt")
+    examples = read_split({"gsg": toy / "gsg"}, "train", "mlsf", "given", {})
+    tokenize(examples, refit.tokenizer, refit.config.max_tokens)
+    group = refit.net.group("gsg").eval()
+    src, pad = pad_ids([e.ids for e in examples])
+    with torch.no_grad():
+        predicted = float(group.predicted_frames(group.memory(src, pad), pad).sum())
+    assert predicted == pytest.approx(sum(len(e.frames) for e in examples), rel=1e-3)
 
 
 def test_durations_decoder_without_durations_says_what_is_missing(toy, tmp_path):

@@ -44,6 +44,7 @@ from signllm.model.network import SHARED, SignLLMNet
 from signllm.model.tokenizer import train_tokenizer
 
 from . import data as corpus
+from .calibration import calibrate_durations, calibration_clips
 from .losses import (DEFAULT_TAU, PriorityChannel, duration_loss, masked_losses, rl_loss,
                      reward)
 
@@ -309,6 +310,7 @@ class Trainer:
                                   {"corpus": str(cfg["data"]["path"]), "config": cfg}, frames)
         self.mean_t = torch.as_tensor(mean)
         self.std_t = torch.as_tensor(std)
+        self.calibration_set = calibration_clips(self.train_set, self.model) if durations else []
 
     # ----- one step
     def _forward(self, examples):
@@ -415,6 +417,8 @@ class Trainer:
     # ----- validation
     def validate(self) -> dict:
         net = self.model.net
+        if self.calibration_set:   # lengths calibrated on training clips before generating
+            self.model.meta["duration_scale"] = calibrate_durations(self.model, self.calibration_set)
         net.eval()
         from signllm import metrics
         hyps, refs = [], []

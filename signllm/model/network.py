@@ -170,6 +170,11 @@ class DurationText2Pose(Text2Pose):
     ({split}.durations, written by the fingerspelling corpus builder). The counter channel is
     not learned: it is (t + 1) / T of the decoded length, so streams stop like the counter
     decoder's.
+
+    `duration_scale` calibrates the predicted lengths: a head trained on log frames predicts
+    a geometric rather than an arithmetic mean, so its letters come out a few per cent short,
+    and short letters are what the recogniser drops. Training sets it from training clips
+    (training/calibration.py); checkpoints from before it load with 1.
     """
 
     DURATION_SCALE = 25.0   # frames; the duration feature of a frame query is frames / this
@@ -179,10 +184,20 @@ class DurationText2Pose(Text2Pose):
         d = cfg.d_model
         self.frame_in = nn.Linear(3, d)   # (fraction into the token, 1 - fraction, duration)
         self.duration = nn.Sequential(nn.LayerNorm(d), nn.Linear(d, d), nn.GELU(), nn.Linear(d, 1))
+        self.register_buffer("duration_scale", torch.ones(()))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        state_dict.setdefault(prefix + "duration_scale", torch.ones(()))
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def log_durations(self, memory: torch.Tensor) -> torch.Tensor:
-        """(B, S) predicted log(1 + frames) of each token."""
+        """(B, S) predicted log(1 + frames) of each token (what the duration loss trains)."""
         return self.duration(memory).squeeze(-1)
+
+    def predicted_frames(self, memory: torch.Tensor, src_pad: torch.Tensor) -> torch.Tensor:
+        """(B, S) calibrated, unrounded frames of each token (padding: 0)."""
+        frames = torch.expm1(self.log_durations(memory)).clamp_min(0) * self.duration_scale
+        return frames.masked_fill(src_pad, 0.0)
 
     def frames_from(self, memory, memory_kv, memory_mask, durations: torch.Tensor,
                     width: int) -> torch.Tensor:
@@ -216,13 +231,13 @@ class DurationText2Pose(Text2Pose):
     def generate(self, src, src_pad, max_frames: int) -> tuple[torch.Tensor, torch.Tensor]:
         """((B, T, STEP) frames, (B,) lengths) with the model's own durations."""
         memory = self.memory(src, src_pad)
-        predicted = self.log_durations(memory).masked_fill(src_pad, -math.inf)
-        durations = torch.expm1(predicted).round().clamp_min(0)
+        predicted = self.predicted_frames(memory, src_pad)
+        durations = predicted.round()
         total = durations.sum(1, keepdim=True)
         durations = torch.where(total > max_frames, torch.floor(durations * max_frames / total),
                                 durations)
         empty = durations.sum(1) == 0   # at least one frame: the longest-predicted token's
-        durations[empty, predicted[empty].argmax(-1)] = 1
+        durations[empty, predicted.masked_fill(src_pad, -1.0)[empty].argmax(-1)] = 1
         lengths = durations.sum(1).long()
         memory_kv, memory_mask = self.encode(src, src_pad, memory)
         frames = self.frames_from(memory, memory_kv, memory_mask, durations, int(lengths.max()))
