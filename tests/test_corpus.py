@@ -55,7 +55,13 @@ def test_split_is_stable():
 
 
 def test_cli_refuses_a_language_without_data(tmp_path, capsys):
-    from signllm.errors import NoDataError
+    assert main(["--out", str(tmp_path / "c"), "--languages", "kvk"]) == 2
+    assert "KSL" in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()
 
-    with pytest.raises(NoDataError, match="KSL"):
-        main(["--out", str(tmp_path), "--languages", "kvk"])
+
+def test_cli_refuses_an_empty_split_before_building(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--out", str(tmp_path / "c"), "--train", "0"])
+    assert "at least 1 item" in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()

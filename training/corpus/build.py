@@ -1,7 +1,7 @@
 """Build the default Prompt2Sign-format corpus: real fingerspelling clips, rendered as fluent
 fingerspelling of real words and sentences.
 
-    python -m training.corpus.build --out corpus/ [--languages ase,gsg] [--train 1200 ...]
+    python -m training.corpus.build --out corpus/ [--languages ase,gsg] [--train 5000 ...]
 
 Layout (what `training/data.py` reads): OUT/<iso>/{train,dev,test}.{skels,text,gloss,files},
 {split}.durations (frames of each gloss letter / punctuation mark, the alignment a
@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import json
 import logging
+import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ import numpy as np
 from tqdm import tqdm
 
 from signllm.atomic import atomic_open
+from signllm.errors import SignLLMError
 from signllm.fingerspelling import (alphabet_status, covered_languages,
                                     get_alphabet, spell_word, tokenize)
 from signllm.formats import write
@@ -239,15 +241,23 @@ def build(opts: BuildOptions, progress: bool = True) -> dict:
     return manifest
 
 
+def items(value: str) -> int:
+    """An item count: every split needs at least one (readers find languages by their files)."""
+    count = int(value)
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"needs at least 1 item per split, got {count}")
+    return count
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.corpus.build", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, required=True, help="corpus folder to write")
     parser.add_argument("--languages", default=",".join(covered_languages()),
                         help="comma-separated ISO 639-3 codes (default: every covered language)")
-    parser.add_argument("--train", type=int, default=1200, help="training items per language")
-    parser.add_argument("--dev", type=int, default=100, help="dev items per language")
-    parser.add_argument("--test", type=int, default=100, help="test items per language")
+    parser.add_argument("--train", type=items, default=5000, help="training items per language")
+    parser.add_argument("--dev", type=items, default=100, help="dev items per language")
+    parser.add_argument("--test", type=items, default=100, help="test items per language")
     parser.add_argument("--max-words", type=int, default=3, help="words per item, at most")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--fps", type=float, default=25.0)
@@ -256,12 +266,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wordfreq-top", type=int, default=WORDFREQ_TOP,
                         help="how many of each language's most frequent words to draw from")
     args = parser.parse_args(argv)
-    languages = tuple(get_language(code).code for code in args.languages.split(",") if code)
-    for code in languages:
-        get_alphabet(code)  # NoDataError now, not after building the others
-    opts = BuildOptions(args.out, languages, {"train": args.train, "dev": args.dev, "test": args.test},
-                        args.max_words, args.seed, args.fps, args.shared_data, args.wordfreq_top)
-    manifest = build(opts)
+    try:
+        languages = tuple(get_language(code).code for code in args.languages.split(",") if code)
+        for code in languages:
+            get_alphabet(code)  # NoDataError now, not after building the others
+        opts = BuildOptions(args.out, languages, {"train": args.train, "dev": args.dev, "test": args.test},
+                            args.max_words, args.seed, args.fps, args.shared_data, args.wordfreq_top)
+        manifest = build(opts)
+    except SignLLMError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     for code, entry in manifest["languages"].items():
         print(f"{code} ({entry['status']}, alphabet {entry['alphabet']}): "
               + ", ".join(f"{s} {c['items']} items/{c['word_types']} words" for s, c in entry["counts"].items()))
