@@ -84,6 +84,16 @@ def test_durations_decoder_without_durations_says_what_is_missing(toy, tmp_path)
               tmp_path / "out", progress=False)
 
 
+def test_validation_covers_every_language_and_only_the_trained_ones(toy, tmp_path):
+    from training.train import Trainer
+    both = Trainer(cfg(toy, "train.max_eval=4"), tmp_path / "a", progress=False)
+    assert [e.language for e in both.dev_set] == ["gsg", "sgg", "gsg", "sgg"]
+    one = Trainer(cfg(toy, "train.max_eval=2", "train.train_languages=sgg"), tmp_path / "b",
+                  progress=False)   # the first 2 dev clips read are gsg ones
+    assert [e.language for e in one.dev_set] == ["sgg", "sgg"]
+    assert not {id(e) for e in one.dev_set} & {id(e) for e in one.train_set}   # dev clips, not training
+
+
 def test_mlsf_training_one_group_leaves_the_others_bit_identical(toy, tmp_path):
     train(cfg(toy, "train.max_steps=5"), tmp_path / "a", progress=False)
     before = ckpt.read(tmp_path / "a" / "model.pt")["state_dict"]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
+import itertools
 import logging
 import math
 import os
@@ -153,6 +154,15 @@ class Dist:
 
 # --------------------------------------------------------------------------- state helpers
 
+def interleaved(examples: list[corpus.Example]) -> list[corpus.Example]:
+    """Examples taken in turn from each language, so a validation cut covers every language
+    (splits are read language by language)."""
+    by_language: dict[str, list[corpus.Example]] = {}
+    for e in examples:
+        by_language.setdefault(e.language, []).append(e)
+    return [e for row in itertools.zip_longest(*by_language.values()) for e in row if e is not None]
+
+
 def rng_state() -> dict:
     name, keys, pos, has_gauss, cached = np.random.get_state()
     return {"python": random.getstate(), "torch": torch.get_rng_state(),
@@ -254,7 +264,6 @@ class Trainer:
         if not self.dev_set:
             log.warning("no %r split: validating on the training split", d["dev_split"])
             self.dev_set = self.train_set
-        self.dev_set = self.dev_set[: int(cfg["train"]["max_eval"])]
 
     def _build_model(self):
         cfg, t = self.cfg, self.cfg["train"]
@@ -297,6 +306,7 @@ class Trainer:
             self.dev_set = [e for e in self.dev_set if e.language in trainable] or self.train_set
             if not self.train_set:
                 raise BadInputError(f"no training clips for train_languages {trainable}")
+        self.dev_set = interleaved(self.dev_set)[: int(t["max_eval"])]
         net.to(self.dist.device)
         frames = None
         if cfg["mode"] == "prompt":  # Prompt2LangGloss learns how its prompts frame a sentence
