@@ -30,26 +30,27 @@ BATCH = 64
 
 
 def calibration_clips(examples: list[corpus.Example], model: SignLLMModel,
-                      per_group: int = CLIPS_PER_GROUP) -> list[corpus.Example]:
-    """An even spread of up to `per_group` aligned training clips per model group."""
+                      per_group: int = CLIPS_PER_GROUP) -> dict[str, list[corpus.Example]]:
+    """Model group -> an even spread of up to `per_group` of its aligned training clips."""
     by_group: dict[str, list[corpus.Example]] = {}
     for e in examples:
         if e.durations is not None:
             by_group.setdefault(model.group_name(e.language), []).append(e)
-    return [e for group in by_group.values()
-            for e in group[:: max(1, len(group) // per_group)][:per_group]]
+    return {name: group[:: max(1, len(group) // per_group)][:per_group]
+            for name, group in by_group.items()}
 
 
 @torch.no_grad()
-def calibrate_durations(model: SignLLMModel, clips: list[corpus.Example]) -> dict[str, float]:
-    """Set each durations group's duration_scale from `clips` (aligned training clips)."""
+def calibrate_durations(model: SignLLMModel, clips: dict[str, list[corpus.Example]]
+                        ) -> dict[str, float]:
+    """Set the duration_scale of each durations group in `clips` from its training clips."""
     net = model.net
     training = net.training
     net.eval()
     scales = {}
-    for name, group in net.groups.items():
-        rows = [e for e in clips if model.group_name(e.language) == name]
-        if not isinstance(group, DurationText2Pose) or not rows:
+    for name, rows in clips.items():
+        group = net.group(name)
+        if not isinstance(group, DurationText2Pose):
             continue
         device = group.duration_scale.device
         group.duration_scale.fill_(1.0)
@@ -71,7 +72,7 @@ def calibrate_checkpoint(path: Path, corpus_path: Path, out: Path) -> dict[str, 
     if model.config.decoder != "durations":
         raise BadInputError("only durations-decoder checkpoints have a length calibration",
                             path=path)
-    data_cfg = dict(model.meta.get("config", {}).get("data", {}), path=str(corpus_path))
+    data_cfg = model.meta.get("config", {}).get("data", {})
     folders = corpus.language_folders(corpus_path, {**data_cfg, "languages": model.languages})
     examples = corpus.read_split(folders, data_cfg.get("train_split", "train"), model.mode,
                                  model.frontend, data_cfg)

@@ -320,7 +320,7 @@ class Trainer:
                                   {"corpus": str(cfg["data"]["path"]), "config": cfg}, frames)
         self.mean_t = torch.as_tensor(mean)
         self.std_t = torch.as_tensor(std)
-        self.calibration_set = calibration_clips(self.train_set, self.model) if durations else []
+        self.calibration_set = calibration_clips(self.train_set, self.model) if durations else {}
 
     # ----- one step
     def _forward(self, examples):

@@ -237,7 +237,7 @@ class DurationText2Pose(Text2Pose):
         durations = torch.where(total > max_frames, torch.floor(durations * max_frames / total),
                                 durations)
         empty = durations.sum(1) == 0   # at least one frame: the longest-predicted token's
-        durations[empty, predicted.masked_fill(src_pad, -1.0)[empty].argmax(-1)] = 1
+        durations[empty, predicted[empty].argmax(-1)] = 1   # (ties: the first, never padding)
         lengths = durations.sum(1).long()
         memory_kv, memory_mask = self.encode(src, src_pad, memory)
         frames = self.frames_from(memory, memory_kv, memory_mask, durations, int(lengths.max()))
