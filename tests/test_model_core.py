@@ -162,6 +162,22 @@ def test_duration_scale_stretches_generated_lengths_and_old_checkpoints_load_wit
     assert float(fresh.duration_scale) == 1.0
 
 
+def test_a_repeated_token_changes_the_encoding_and_old_checkpoints_load_without_the_mark():
+    _, g = _net(decoder="durations", future_frames=1)
+    g.eval()
+    g.repeat_mark.data.normal_()                           # as after training
+    src, pad = pad_ids([[3, 4, 4, 5], [3, 4, 6, 5]])
+    marked = g.memory(src, pad)
+    state = g.state_dict()
+    del state["repeat_mark"]                               # a checkpoint from before the mark
+    g.load_state_dict(state)
+    assert not g.repeat_mark.any()
+    unmarked = g.memory(src, pad)
+    # the mark changes the sequence with the doubled token, not the one without
+    assert not torch.allclose(marked[0], unmarked[0], atol=1e-4)
+    assert torch.allclose(marked[1], unmarked[1], atol=1e-6)
+
+
 def test_calibrating_a_counter_checkpoint_is_refused_with_the_reason(tmp_path, capsys):
     from training.calibration import main
     ckpt.save(_model().to_dict(), tmp_path / "counter.pt")

@@ -105,6 +105,7 @@ class Text2Pose(nn.Module):
         self.cfg = cfg
         d = cfg.d_model
         self.embed = nn.Embedding(cfg.vocab_size, d, padding_idx=0)
+        self.repeat_mark = nn.Parameter(torch.zeros(d))   # added where a token repeats the last
         layer = nn.TransformerEncoderLayer(d, cfg.heads, cfg.ff_dim, cfg.dropout, activation="gelu",
                                            batch_first=True, norm_first=True)
         self.encoder = nn.TransformerEncoder(layer, cfg.encoder_layers, norm=nn.LayerNorm(d),
@@ -116,9 +117,21 @@ class Text2Pose(nn.Module):
         self.register_buffer("positions", sinusoids(max(cfg.max_frames, cfg.max_tokens) + 1, d),
                              persistent=False)
 
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # checkpoints from before the repeat mark load with a zero one: they decode as before
+        state_dict.setdefault(prefix + "repeat_mark", torch.zeros_like(self.repeat_mark))
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
     def memory(self, src: torch.Tensor, src_pad: torch.Tensor) -> torch.Tensor:
-        """(B, S, d) encoded source tokens."""
-        x = self.embed(src) * math.sqrt(self.cfg.d_model) + self.positions[: src.shape[1]]
+        """(B, S, d) encoded source tokens.
+
+        A repeated token (the second L of "H E L L O") is marked: the two are otherwise told
+        apart only by position, and a doubled letter is signed differently (it glides), so an
+        unmarked model tends to merge the pair into one long hold.
+        """
+        repeat = F.pad(src[:, 1:] == src[:, :-1], (1, 0)).float()
+        x = (self.embed(src) * math.sqrt(self.cfg.d_model) + self.positions[: src.shape[1]]
+             + repeat[..., None] * self.repeat_mark)
         return self.encoder(x, src_key_padding_mask=src_pad)
 
     def encode(self, src: torch.Tensor, src_pad: torch.Tensor, memory: torch.Tensor | None = None):
@@ -187,7 +200,7 @@ class DurationText2Pose(Text2Pose):
         self.register_buffer("duration_scale", torch.ones(()))
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
-        state_dict.setdefault(prefix + "duration_scale", torch.ones(()))
+        state_dict.setdefault(prefix + "duration_scale", torch.ones(()))  # before calibration
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def log_durations(self, memory: torch.Tensor) -> torch.Tensor:
