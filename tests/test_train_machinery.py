@@ -153,3 +153,16 @@ def test_torchrun_two_cpu_processes_write_a_checkpoint_that_generates(toy, tmp_p
     assert state["step"] == 10
     gen = load_generator("signllm", checkpoint=tmp_path / "model.pt")
     assert gen.generate("W01", "gsg").num_frames > 0
+
+
+def test_repeat_weight_weights_the_frames_of_a_repeated_token_and_needs_durations(toy, tmp_path):
+    from training.losses import repeat_frame_weights
+    from training.train import Trainer
+    src = torch.tensor([[5, 7, 7, 9]])          # the second 7 repeats the first
+    durations = torch.tensor([[2, 3, 2, 1]])
+    assert repeat_frame_weights(src, durations, 8, 4.0).tolist() == [[1, 1, 1, 1, 1, 4, 4, 1]]
+    with pytest.raises(BadInputError, match="durations decoder"):
+        Trainer(cfg(toy, "train.repeat_weight=3"), tmp_path / "a", progress=False)
+    with pytest.raises(BadInputError, match="> 0"):
+        Trainer(cfg(toy, "model.decoder=durations", "model.future_frames=1",
+                    "train.repeat_weight=0"), tmp_path / "b", progress=False)

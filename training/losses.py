@@ -24,6 +24,8 @@ import math
 
 import torch
 
+from signllm.model.network import frame_tokens, repeats
+
 DEFAULT_TAU = 1.0 / math.log(2.0)
 
 
@@ -34,6 +36,17 @@ def masked_losses(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor
     joints = err[..., :-1].sum((1, 2, 3)) / mask[..., :-1].sum((1, 2, 3)).clamp_min(1)
     counter = err[..., -1].sum((1, 2)) / mask[..., -1].sum((1, 2)).clamp_min(1)
     return joints, counter
+
+
+def repeat_frame_weights(src: torch.Tensor, durations: torch.Tensor, width: int,
+                         weight: float) -> torch.Tensor:
+    """(B, width) loss weight per frame: `weight` on the frames of a repeated token, 1 elsewhere.
+
+    A doubled letter differs from a single one only by a short sideways glide; weighting its
+    frames makes the model pay for rendering the pair as one long hold (a merged double).
+    """
+    repeated = repeats(src).gather(1, frame_tokens(durations, width))
+    return 1.0 + (weight - 1.0) * repeated.float()
 
 
 def duration_loss(log_durations: torch.Tensor, durations: torch.Tensor, pad: torch.Tensor

@@ -46,8 +46,8 @@ from signllm.model.tokenizer import train_tokenizer
 
 from . import data as corpus
 from .calibration import calibrate_durations, calibration_clips
-from .losses import (DEFAULT_TAU, PriorityChannel, duration_loss, masked_losses, rl_loss,
-                     reward)
+from .losses import (DEFAULT_TAU, PriorityChannel, duration_loss, masked_losses,
+                     repeat_frame_weights, reward, rl_loss)
 
 log = logging.getLogger("training.train")
 
@@ -61,7 +61,9 @@ DEFAULTS: dict = {
              "std_floor": 0.01},
     "train": {"seed": 0, "batch_size": 8, "max_steps": 2000, "lr": 1e-3, "warmup_steps": 50,
               "min_lr_ratio": 0.1, "weight_decay": 0.0, "grad_clip": 1.0, "noise_factor": 1.0, "counter_noise": 0.0,
-              "counter_weight": 1.0, "duration_weight": 1.0, "eval_every": 100, "save_every": 100, "patience": 0,
+              "counter_weight": 1.0, "duration_weight": 1.0, "eval_every": 100, "save_every": 100,
+              "patience": 0,
+              "repeat_weight": 1.0,  # durations decoder: loss weight on a repeated token's frames
               "select": "val_dtw",  # validation score for the best model and early stopping:
                                     # val_dtw (PT DTW, punishes length errors) or val_dtw_mje
               "threads": 1, "train_languages": None, "init": None,
@@ -315,6 +317,12 @@ class Trainer:
         durations = mcfg.decoder == "durations"
         self.aux_name = "duration_mse" if durations else "counter_mse"
         self.aux_weight = t["duration_weight"] if durations else t["counter_weight"]
+        self.repeat_weight = float(t["repeat_weight"])
+        if self.repeat_weight != 1.0 and not durations:
+            raise BadInputError("train.repeat_weight needs the durations decoder "
+                                "(model.decoder: durations): only it knows which frames are whose")
+        if self.repeat_weight <= 0:
+            raise BadInputError(f"train.repeat_weight must be > 0, got {self.repeat_weight}")
         self.model = SignLLMModel(net, cfg["mode"], mcfg, tokenizer, cfg["frontend"], languages,
                                   mean, std, float(t["fps"]),
                                   {"corpus": str(cfg["data"]["path"]), "config": cfg}, frames)
@@ -342,7 +350,8 @@ class Trainer:
             if self.model.config.decoder == "durations":
                 durations = pad_ids([examples[i].durations for i in rows], dev)[0]
                 pred, log_durations = net.group(group)(src, pad, durations, target.shape[1])
-                jm, _ = masked_losses(pred, target, mask)
+                weights = repeat_frame_weights(src, durations, target.shape[1], self.repeat_weight)
+                jm, _ = masked_losses(pred, target, mask * weights[:, :, None, None])
                 cm = duration_loss(log_durations, durations, pad)
             else:
                 pred = net.group(group)(src, pad, self._noisy(batch.steps_in).to(dev))

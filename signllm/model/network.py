@@ -26,6 +26,18 @@ from .config import STEP_DIM, ModelConfig
 SHARED = "shared"
 
 
+def repeats(src: torch.Tensor) -> torch.Tensor:
+    """(B, S) True where a token repeats the one before it (the second L of "H E L L O")."""
+    return F.pad(src[:, 1:] == src[:, :-1], (1, 0))
+
+
+def frame_tokens(durations: torch.Tensor, width: int) -> torch.Tensor:
+    """(B, width) index of the token each frame belongs to, for (B, S) integer durations."""
+    ends = durations.long().cumsum(1)
+    t = torch.arange(width, device=durations.device).expand(len(durations), width).contiguous()
+    return torch.searchsorted(ends, t, right=True).clamp_max(durations.shape[1] - 1)
+
+
 def sinusoids_at(pos: torch.Tensor, dim: int) -> torch.Tensor:
     """Sinusoidal encodings of (possibly fractional) positions: (...,) -> (..., dim)."""
     rate = torch.exp(torch.arange(0, dim, 2, dtype=torch.float32, device=pos.device)
@@ -129,7 +141,7 @@ class Text2Pose(nn.Module):
         apart only by position, and a doubled letter is signed differently (it glides), so an
         unmarked model tends to merge the pair into one long hold.
         """
-        repeat = F.pad(src[:, 1:] == src[:, :-1], (1, 0)).float()
+        repeat = repeats(src).float()
         x = (self.embed(src) * math.sqrt(self.cfg.d_model) + self.positions[: src.shape[1]]
              + repeat[..., None] * self.repeat_mark)
         return self.encoder(x, src_key_padding_mask=src_pad)
@@ -219,7 +231,7 @@ class DurationText2Pose(Text2Pose):
         ends = durations.cumsum(1)
         total = ends[:, -1:]
         t = torch.arange(width, device=memory.device).expand(len(durations), width).contiguous()
-        token = torch.searchsorted(ends, t, right=True).clamp_max(durations.shape[1] - 1)
+        token = frame_tokens(durations, width)
         start = (ends - durations).gather(1, token)
         length = durations.gather(1, token).clamp_min(1).float()
         fraction = (t - start).float() / length
