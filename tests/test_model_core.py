@@ -178,6 +178,28 @@ def test_a_repeated_token_changes_the_encoding_and_old_checkpoints_load_without_
     assert torch.allclose(marked[1], unmarked[1], atol=1e-6)
 
 
+def test_duration_context_reads_the_next_token_and_old_checkpoints_predict_as_before():
+    _, g = _net(decoder="durations", future_frames=1)
+    g.eval()
+    src, pad = pad_ids([[3, 4, 5, 6], [3, 4]])
+    memory = g.memory(src, pad)
+    before = g.log_durations(memory, pad)
+    state = {k: v for k, v in g.state_dict().items() if not k.startswith("duration_context")}
+    neighbour = memory.clone()
+    neighbour[0, 3] += 1.0                                 # only token 3 changes
+    assert torch.equal(g.log_durations(neighbour, pad)[0, 2], before[0, 2])  # fresh: no context
+    for conv in g.duration_context:                        # as after training
+        conv.weight.data.normal_(0, 0.1)
+    trained = g.log_durations(memory, pad)
+    assert abs(float((g.log_durations(neighbour, pad)[0, 2] - trained[0, 2]).detach())) > 1e-3
+    # the end of a short sequence reads as zeros, not whatever the encoder left at padding
+    junk = memory.clone()
+    junk[1, 2:] = 123.0
+    assert torch.allclose(g.log_durations(junk, pad)[1, :2], trained[1, :2])
+    g.load_state_dict(state)                               # a checkpoint from before the context
+    assert torch.equal(g.log_durations(memory, pad), before)
+
+
 def test_calibrating_a_counter_checkpoint_is_refused_with_the_reason(tmp_path, capsys):
     from training.calibration import main
     ckpt.save(_model().to_dict(), tmp_path / "counter.pt")

@@ -580,8 +580,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", help="YAML config (see training/configs/)")
     parser.add_argument("--out", help="output folder (default: runs/<config name>)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a config value, e.g. --set train.max_steps=500")
+    parser.add_argument("--set", action="extend", nargs="+", default=[], metavar="KEY=VALUE",
+                        help="override config values, e.g. --set train.max_steps=500 train.lr=1e-3")
     parser.add_argument("--train-languages", help="MLSF: train only these groups (comma-"
                         "separated ISO codes); the others stay frozen")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
