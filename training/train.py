@@ -350,8 +350,12 @@ class Trainer:
             if self.model.config.decoder == "durations":
                 durations = pad_ids([examples[i].durations for i in rows], dev)[0]
                 pred, log_durations = net.group(group)(src, pad, durations, target.shape[1])
-                weights = repeat_frame_weights(src, durations, target.shape[1], self.repeat_weight)
-                jm, _ = masked_losses(pred, target, mask * weights[:, :, None, None])
+                loss_mask = mask
+                if self.repeat_weight != 1.0:
+                    weights = repeat_frame_weights(src, durations, target.shape[1],
+                                                   self.repeat_weight)
+                    loss_mask = mask * weights[:, :, None, None]
+                jm, _ = masked_losses(pred, target, loss_mask)
                 cm = duration_loss(log_durations, durations, pad)
             else:
                 pred = net.group(group)(src, pad, self._noisy(batch.steps_in).to(dev))
