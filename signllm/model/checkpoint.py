@@ -9,7 +9,9 @@ Written atomically, so a crash never leaves half a checkpoint.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,8 @@ from .tokenizer import tokenizer_from_json
 
 FORMAT = "signllm-model/1"
 MODES = ("mlsf", "prompt")
+TEMP_SUFFIX = ".tmp"
+_TEMP = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.[A-Za-z0-9]+$")   # atomic_path's names
 MAX_BYTES = 4 << 30   # a base model with optimiser state is ~0.5 GB; more is not ours
 
 
@@ -65,9 +69,41 @@ class SignLLMModel:
 
 def save(obj: dict, path: str | os.PathLike) -> None:
     """Atomically write any checkpoint dict (model or training state)."""
-    with atomic_path(path) as tmp:
-        torch.save(obj, tmp)
-        tmp.chmod(0o644)  # mkstemp makes 0600; a bundled model must be readable by all
+    save_together([(obj, path)])
+
+
+def save_together(items: list[tuple[dict, str | os.PathLike]]) -> None:
+    """Write each (dict, path) to a temporary sibling, then move them all into place.
+
+    A failure (a full disk, a read-only folder) leaves every target as it was and no
+    temporary file, so model.pt and last.pt are never from different steps. Temporary names
+    end in TEMP_SUFFIX, so one left by `kill -9` never matches `*.pt` (see remove_stale_temps).
+    """
+    current = None
+    try:
+        with contextlib.ExitStack() as stack:
+            for obj, path in items:
+                current = path
+                tmp = stack.enter_context(atomic_path(path, suffix=TEMP_SUFFIX))
+                torch.save(obj, tmp)
+                tmp.chmod(0o644)  # mkstemp makes 0600; a bundled model must be readable by all
+    except (OSError, RuntimeError) as exc:  # torch's zip writer reports a full disk as RuntimeError
+        reason = getattr(exc, "strerror", None) or (str(exc).strip().splitlines() or ["?"])[-1]
+        raise ModelError(f"{current}: cannot write checkpoint ({reason[:200]})") from None
+
+
+def remove_stale_temps(folder: str | os.PathLike, names: tuple[str, ...]) -> list[Path]:
+    """Remove the hidden temporaries (`.NAME.XXXXXXXX.ext`) a killed write left beside `names`."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    removed = []
+    for path in folder.iterdir():
+        match = _TEMP.match(path.name)
+        if match and match["name"] in names and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def read(path: str | os.PathLike) -> dict:
