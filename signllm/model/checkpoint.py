@@ -5,7 +5,9 @@ JSON string), frontend (gloss front-end name, see signllm.langgloss), languages 
 model was trained on), groups, norm_mean / norm_std (per-coordinate statistics of the 150 joint
 values, metres), fps, state_dict, meta (training metadata: corpus, steps, metrics...), and for
 Prompt2LangGloss models prompt_frames (signllm.prompt_frames, learned from the training prompts).
-Written atomically, so a crash never leaves half a checkpoint.
+Written atomically, so a crash never leaves half a checkpoint; loading validates every field
+(signllm.model.validate) before a tensor or module is built, so a malformed file is one
+ModelError naming the file and the field.
 """
 from __future__ import annotations
 
