@@ -168,3 +168,72 @@ def test_repeat_weight_weights_the_frames_of_a_repeated_token_and_needs_duration
     with pytest.raises(BadInputError, match="> 0"):
         Trainer(cfg(toy, "model.decoder=durations", "model.future_frames=1",
                     "train.repeat_weight=0"), tmp_path / "b", progress=False)
+
+
+def _in_tmpfs(tmp_path, options, argv):
+    """Run argv in a private mount namespace with a fresh tmpfs (mount options) at tmp_path/mnt;
+    returns (process, the files left in the tmpfs afterwards)."""
+    if os.geteuid() != 0 or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode:
+        pytest.skip("needs root and unshare -m for a private tmpfs")
+    mnt, listing = tmp_path / "mnt", tmp_path / "left.txt"
+    mnt.mkdir()
+    script = ('mount -t tmpfs -o "$1" tmpfs "$2" || exit 99; m="$2"; l="$3"; shift 3; "$@"; '
+              'rc=$?; find "$m" -mindepth 1 -printf "%P\\n" > "$l"; exit $rc')
+    proc = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", options, str(mnt),
+                           str(listing), *argv], cwd=ROOT, capture_output=True, text=True,
+                          timeout=240, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if proc.returncode == 99:
+        pytest.skip(f"tmpfs mount not permitted: {proc.stderr.strip()[:200]}")
+    return proc, sorted(filter(None, listing.read_text().splitlines()))
+
+
+@pytest.mark.parametrize("options", ["size=64k", "ro,size=1m"], ids=["disk full", "read-only"])
+def test_training_into_a_full_or_read_only_folder_is_one_error_and_leaves_nothing(
+        toy, tmp_path, options):
+    proc, left = _in_tmpfs(tmp_path, options, _cli(toy, tmp_path / "mnt" / "run", 2))
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "run" in last, last
+    assert left == [], left   # no model.pt, last.pt, temporaries or empty folder
+
+
+def test_a_full_disk_that_holds_model_pt_but_not_last_pt_leaves_neither(toy, tmp_path):
+    """model.pt and last.pt are written together: never one without the other."""
+    subprocess.run(_cli(toy, tmp_path / "probe", 2), check=True, cwd=ROOT, capture_output=True,
+                   env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=240)
+    sizes = {p.name: p.stat().st_size for p in (tmp_path / "probe").iterdir()}
+    room = sizes["model.pt"] + sizes["last.pt"] // 2   # model.pt fits, last.pt does not
+    proc, left = _in_tmpfs(tmp_path, f"size={room}", _cli(toy, tmp_path / "mnt" / "run", 2))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert "last.pt" in proc.stderr.strip().splitlines()[-1]
+    assert left == [], left
+
+
+def test_resume_removes_temporaries_of_a_killed_write_and_new_ones_never_match_pt(toy, tmp_path):
+    out = tmp_path / "run"
+    train(cfg(toy, "train.max_steps=2"), out, progress=False)
+    stale = [out / ".last.pt.ab12cd_3.pt", out / ".model.pt.zzzzzzzz.tmp",
+             out / ".metrics.csv.k2k2k2k2.csv"]
+    kept = [out / ".notes.ab12cd_3.txt", out / "keep.pt"]
+    for path in stale + kept:
+        path.write_bytes(b"partial")
+    train(cfg(toy, "train.max_steps=4"), out, resume=True, progress=False)
+    assert not any(p.exists() for p in stale) and all(p.exists() for p in kept)
+    assert ckpt.read(out / "last.pt")["step"] == 4
+    assert sorted(p.name for p in out.glob("*.pt")) == ["keep.pt", "last.pt", "model.pt"]
+
+
+def test_checkpoint_temporaries_end_in_tmp_and_vanish_when_a_write_fails(tmp_path, monkeypatch):
+    from signllm.errors import ModelError
+    seen = []
+
+    def failing_save(obj, path):
+        seen.append(Path(path).name)
+        Path(path).write_bytes(b"half")
+        raise RuntimeError("PytorchStreamWriter failed writing file data/0: file write failed")
+    monkeypatch.setattr(torch, "save", failing_save)
+    with pytest.raises(ModelError, match="last.pt.*file write failed"):
+        ckpt.save_together([({}, tmp_path / "last.pt")])
+    assert seen and seen[0].startswith(".last.pt.") and seen[0].endswith(".tmp")
+    assert list(tmp_path.iterdir()) == []

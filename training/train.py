@@ -21,6 +21,7 @@ Only rank 0 writes files.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import csv
 import itertools
@@ -468,8 +469,18 @@ class Trainer:
 
     def restore(self, path: Path) -> None:
         state = ckpt.read(path)
-        if state.get("format") != "signllm-train/1":
+        if not isinstance(state, dict) or state.get("format") != "signllm-train/1":
             raise BadInputError("not a training-state checkpoint (last.pt)", path=path)
+        try:
+            self._restore(state)
+        except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as exc:
+            raise BadInputError(f"training state does not fit this run ({type(exc).__name__}: "
+                                f"{(str(exc).strip().splitlines() or ['?'])[0][:200]})",
+                                path=path) from None
+        log.info("resumed from %s at step %d", path, self.step)
+
+    def _restore(self, state: dict) -> None:
+        """Load every field of a training state; a missing or mismatched one raises (restore says which file)."""
         from signllm.model.tokenizer import tokenizer_from_json
         self.model.net.load_state_dict(state["model"]["state_dict"])
         self.model.tokenizer = tokenizer_from_json(state["model"]["tokenizer"])
@@ -488,27 +499,34 @@ class Trainer:
         self.best, self.bad_evals = state["best"], state["bad_evals"]
         self.history, self.elapsed = list(state["history"]), state["elapsed"]
         self.train_time = state["train_time"]
-        log.info("resumed from %s at step %d", path, self.step)
 
     def save(self, best_model: bool) -> None:
         if not self.dist.main:
             return
         self.model.meta.update(step=self.step, best_val_dtw=self.best,
                                languages=self.model.languages)
+        items = [(self.state(), self.out / "last.pt")]
         if best_model or not (self.out / "model.pt").exists():
-            ckpt.save(self.model.to_dict(), self.out / "model.pt")
-        ckpt.save(self.state(), self.out / "last.pt")
-        write_metrics(self.history, self.out / "metrics.csv")
+            items.insert(0, (self.model.to_dict(), self.out / "model.pt"))
+        ckpt.save_together(items)   # both or neither; ModelError naming the file on failure
         try:
+            write_metrics(self.history, self.out / "metrics.csv")
             from .plots import plot_curves
             plot_curves(self.history, self.out / "curves.png")
         except ImportError as exc:  # matplotlib is optional
             log.warning("no training-curve plot: %s", exc)
+        except OSError as exc:
+            raise BadInputError(f"cannot write training output ({exc.strerror or exc})",
+                                path=exc.filename or self.out) from None
 
     # ----- loop
     def run(self) -> dict:
         t = self.cfg["train"]
-        self.out.mkdir(parents=True, exist_ok=True)
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BadInputError(f"cannot create the output folder ({exc.strerror or exc})",
+                                path=self.out) from None
         bar = None
         if self.progress:
             from tqdm import tqdm
@@ -561,11 +579,18 @@ def write_metrics(history: list[dict], path: Path) -> None:
         writer.writerows(history)
 
 
+OUTPUTS = ("model.pt", "last.pt", "metrics.csv", "curves.png")   # what a run writes into out
+
+
 def train(cfg: dict, out: str | os.PathLike, resume: bool = False, progress: bool = True) -> dict:
     """Train with a merged config; the library entry point used by benchmarks and tests."""
     dist = Dist()
+    created = not Path(out).exists()
     try:
         trainer = Trainer(cfg, Path(out), dist, progress)
+        if dist.main:
+            for stale in ckpt.remove_stale_temps(out, OUTPUTS):
+                log.info("removed %s, left by an interrupted write", stale)
         last = Path(out) / "last.pt"
         if resume:
             if last.exists():
@@ -573,6 +598,11 @@ def train(cfg: dict, out: str | os.PathLike, resume: bool = False, progress: boo
             else:
                 log.warning("--resume: no %s yet, starting fresh", last)
         return trainer.run()
+    except SignLLMError:
+        if created and dist.main:   # a run that wrote nothing leaves no empty folder
+            with contextlib.suppress(OSError):
+                Path(out).rmdir()
+        raise
     finally:
         dist.close()
 

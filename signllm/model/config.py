@@ -1,6 +1,7 @@
 """Model sizes as one dataclass, from `tiny` (tests) to `base` (~40M parameters, the paper's Base)."""
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 
 from ..errors import ModelError
@@ -8,6 +9,16 @@ from ..errors import ModelError
 NUM_JOINTS = 50
 FRAME_DIM = NUM_JOINTS * 3        # joint coordinates per frame
 STEP_DIM = FRAME_DIM + 1          # ... plus the progress counter
+FRAME_CAP = 3000                  # longest generation any checkpoint may ask for (2 min at 25 fps)
+
+# Sane ranges, checked before a tensor is built: a checkpoint or config that asks for more is
+# refused rather than allowed to allocate gigabytes (or loop for minutes) first.
+LIMITS: dict[str, tuple[float, float]] = {
+    "d_model": (1, 4096), "heads": (1, 64), "encoder_layers": (1, 48), "decoder_layers": (1, 48),
+    "ff_dim": (1, 16384), "dropout": (0.0, 1.0), "vocab_size": (2, 262144),
+    "max_tokens": (1, 4096), "max_frames": (1, FRAME_CAP), "future_frames": (1, 64),
+    "stop_eps": (0.0, 0.999), "length_guard": (0.0, 1e6),   # clamped to max_frames anyway
+}
 
 
 @dataclass
@@ -33,10 +44,15 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> "ModelConfig":
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
+        if not isinstance(data, dict):
+            raise ModelError(f"model config must be a mapping, got {type(data).__name__}")
+        known = {f.name: f for f in fields(cls)}
+        unknown = set(data) - set(known)
         if unknown:
-            raise ModelError(f"unknown model config field(s): {', '.join(sorted(unknown))}")
+            raise ModelError(f"unknown model config field(s): "
+                             f"{', '.join(sorted(map(str, unknown)))[:200]}")
+        for name, value in data.items():
+            _check_field(name, value, type(known[name].default))
         cfg = cls(**data)
         if cfg.decoder not in ("counter", "durations"):
             raise ModelError(f"model decoder must be 'counter' or 'durations', got {cfg.decoder!r}")
@@ -45,6 +61,20 @@ class ModelConfig:
         if cfg.d_model % cfg.heads:
             raise ModelError(f"d_model {cfg.d_model} is not divisible by heads {cfg.heads}")
         return cfg
+
+
+def _check_field(name: str, value, kind: type) -> None:
+    """Type and range of one config value (bool is not a number here: `True` layers is a typo)."""
+    if kind is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    else:
+        ok = isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+    if not ok:
+        raise ModelError(f"model config {name} must be a {'finite number' if kind is float else kind.__name__}, "
+                         f"got {type(value).__name__} {str(value)[:40]!r}")
+    low, high = LIMITS.get(name, (None, None))
+    if low is not None and not low <= value <= high:
+        raise ModelError(f"model config {name} must be in [{low:g}, {high:g}], got {value:g}")
 
 
 # Named sizes. `base` follows the paper's Base (~40M parameters for one group, 2+2 layers is

@@ -7,6 +7,9 @@ pose, counter 0), every later step reads the previous prediction (its joints and
 and a sequence ends at the first frame whose predicted counter reaches 1 - stop_eps, or at a
 length guard: `length_guard` frames per source token (learned from the training data: the
 longest frames-per-token ratio seen, with a margin) and the absolute `max_frames`, both logged.
+`max_frames` is at most FRAME_CAP (signllm.model.config: 3000 frames, 2 minutes at 25 fps) for
+every checkpoint, and batches are cut to MEMORY_BUDGET, so a model whose counter never reaches
+1 still ends, in bounded time and memory.
 """
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ from .config import STEP_DIM
 from .network import DurationText2Pose, Text2Pose
 
 log = logging.getLogger(__name__)
+
+MEMORY_BUDGET = 512 << 20   # bytes of decoder cache / attention scores one batch may hold
 
 
 def pad_ids(ids: list[list[int]], device=None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -74,12 +79,32 @@ def decode_steps(net: Text2Pose, ids: list[list[int]], max_frames: int | None = 
                 max_frames, int(running.sum()), len(ids))
 
 
+def batch_rows(net: Text2Pose, max_frames: int | None = None) -> int:
+    """How many sequences decode together within MEMORY_BUDGET.
+
+    The counter decoder preallocates a key/value cache of max_frames per layer and row; the
+    durations decoder holds heads x frames x frames attention scores per row. Both are bounded
+    by the config's max_frames (at most FRAME_CAP), so a row never exceeds a few hundred MB and
+    a batch is cut into chunks that fit.
+    """
+    cfg = net.cfg
+    frames = min(max_frames or cfg.max_frames, cfg.max_frames)
+    if isinstance(net, DurationText2Pose):
+        per_row = 4 * cfg.heads * frames * frames
+    else:
+        per_row = 4 * 2 * cfg.decoder_layers * frames * cfg.d_model
+    return max(1, MEMORY_BUDGET // per_row)
+
+
 def generate_batch(net: Text2Pose, ids: list[list[int]], max_frames: int | None = None,
                    stop_eps: float | None = None) -> list[np.ndarray]:
     """Each sequence's (T_i, STEP) normalised frames; every sequence stops on its own."""
     out: list[list[np.ndarray]] = [[] for _ in ids]
-    for frames, running in decode_steps(net, ids, max_frames, stop_eps):
-        rows = frames.cpu().numpy()
-        for i in np.flatnonzero(running.cpu().numpy()):
-            out[i].append(rows[i])
+    rows_at_once = batch_rows(net, max_frames)
+    for start in range(0, len(ids), rows_at_once):
+        chunk = ids[start:start + rows_at_once]
+        for frames, running in decode_steps(net, chunk, max_frames, stop_eps):
+            rows = frames.cpu().numpy()
+            for i in np.flatnonzero(running.cpu().numpy()):
+                out[start + i].append(rows[i])
     return [np.stack(x) for x in out]

@@ -275,7 +275,8 @@ class DurationText2Pose(Text2Pose):
     def generate(self, src, src_pad, max_frames: int) -> tuple[torch.Tensor, torch.Tensor]:
         """((B, T, STEP) frames, (B,) lengths) with the model's own durations."""
         memory = self.memory(src, src_pad)
-        predicted = self.predicted_frames(memory, src_pad)
+        predicted = self.predicted_frames(memory, src_pad)   # finite weights can still overflow
+        predicted = torch.nan_to_num(predicted, nan=0.0, posinf=float(max_frames)).clamp(0, max_frames)
         durations = predicted.round()
         total = durations.sum(1, keepdim=True)
         durations = torch.where(total > max_frames, torch.floor(durations * max_frames / total),

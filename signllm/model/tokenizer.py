@@ -32,10 +32,12 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int = 512):
 
 def tokenizer_from_json(data: str):
     from tokenizers import Tokenizer
+    if not isinstance(data, str):
+        raise ModelError(f"checkpoint tokenizer must be a JSON string, got {type(data).__name__}")
     try:
         return Tokenizer.from_str(data)
     except Exception as exc:  # tokenizers raises plain Exception subclasses
-        raise ModelError(f"checkpoint tokenizer is unreadable: {exc}") from None
+        raise ModelError(f"checkpoint tokenizer is unreadable: {str(exc)[:200]}") from None
 
 
 def encode(tok, text: str, max_tokens: int) -> list[int]:
