@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 import grpc
 from grpc_health.v1 import _async as health_aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 
 from signllm.errors import BadInputError
 from signllm_api.v1 import signllm_pb2 as pb
 
+from . import reflection_v1
 from .auth import TokenInterceptor
 from .decoding import Calls, add_service, health_servicer
 from .servicer import ServerOptions, SignLLMServicer
@@ -89,7 +89,7 @@ async def start_server(config: ServeConfig, servicer: SignLLMServicer | None = N
     health_pb2_grpc.add_HealthServicer_to_server(checks, server)
     for name in (SERVICE, ""):
         await checks.set(name, health_pb2.HealthCheckResponse.SERVING)
-    reflection.enable_server_reflection((SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
+    reflection_v1.enable((SERVICE, health.SERVICE_NAME), server)
     address = f"{config.host}:{config.port}"
     _check_bindable(config.host, config.port)
     try:

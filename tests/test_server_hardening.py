@@ -203,3 +203,22 @@ def test_cli_default_seed_and_server_give_the_same_frames(small_server, tmp_path
     served = np.array([[(p.x, p.y, p.z) for p in f.keypoints] for f in frames], np.float32)
     assert served.shape[0] == cli.num_frames
     np.testing.assert_allclose(served, np.asarray(cli.joints, np.float32), atol=1e-5)
+
+
+def test_reflection_v1_and_v1alpha(small_server):
+    from grpc_reflection.v1alpha import reflection_pb2 as rpb
+    with _channel(small_server) as channel:
+        for package in ("grpc.reflection.v1", "grpc.reflection.v1alpha"):
+            info = channel.stream_stream(f"/{package}.ServerReflection/ServerReflectionInfo",
+                                         request_serializer=rpb.ServerReflectionRequest.SerializeToString,
+                                         response_deserializer=rpb.ServerReflectionResponse.FromString)
+            listed, described, v1 = info(iter([
+                rpb.ServerReflectionRequest(list_services=""),
+                rpb.ServerReflectionRequest(file_containing_symbol="signllm.v1.SignLLM"),
+                rpb.ServerReflectionRequest(file_containing_symbol="grpc.reflection.v1.ServerReflection")]),
+                timeout=10)
+            names = {s.name for s in listed.list_services_response.service}
+            assert {"signllm.v1.SignLLM", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
+                    "grpc.reflection.v1alpha.ServerReflection"} <= names, (package, names)
+            assert described.file_descriptor_response.file_descriptor_proto, package
+            assert v1.file_descriptor_response.file_descriptor_proto, (package, v1)
