@@ -44,6 +44,36 @@ def _read(path: str | None, what: str) -> bytes | None:
         raise BadInputError(f"cannot read {what}: {exc.strerror}", path=path) from exc
 
 
+def _tls_pair(cert_path: str, key_path: str) -> tuple[bytes, bytes]:
+    """Read and check the pair now: grpc would bind nothing, or fall back to a traceback."""
+    import ssl
+
+    from signllm.errors import BadInputError
+    cert, key = _read(cert_path, "TLS certificate"), _read(key_path, "TLS key")
+    for data, path, what in ((cert, cert_path, "certificate"), (key, key_path, "key")):
+        if not data.strip():
+            raise BadInputError(f"TLS {what} file is empty", path=path)
+        if b"-----BEGIN " not in data:
+            raise BadInputError(f"TLS {what} file is not PEM (no '-----BEGIN' line)", path=path)
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(cert_path, key_path)
+    except ssl.SSLError as exc:
+        raise BadInputError(f"TLS certificate and key {key_path} are unusable together "
+                            f"(not a certificate, not a key, or a key that does not match): "
+                            f"{exc.reason or exc}", path=cert_path) from exc
+    return cert, key
+
+
+def _check_numbers(args) -> None:
+    import math
+
+    from signllm.errors import BadInputError
+    if not 0 <= args.port <= 65535:
+        raise BadInputError(f"--port {args.port} is not a TCP port (0 = any free port, or 1..65535)")
+    if not (math.isfinite(args.grace) and args.grace >= 0):
+        raise BadInputError(f"--grace {args.grace} must be a finite number of seconds, at least 0")
+
+
 def run(args) -> int:
     import asyncio
     import logging
@@ -58,7 +88,10 @@ def run(args) -> int:
         raise BadInputError("--tls-cert and --tls-key go together")
     if args.max_streams < 1 or args.max_text_length < 1 or args.workers < 0:
         raise BadInputError("--max-streams and --max-text-length must be at least 1, --workers at least 0")
+    _check_numbers(args)
     token = args.token
+    if token is not None and not token.strip():
+        raise BadInputError("--token is empty: give a token, or leave --token out to serve without auth")
     if args.token_file:
         lines = (_read(args.token_file, "token file") or b"").decode("utf-8", "replace").splitlines()
         token = lines[0].strip() if lines else ""
@@ -68,8 +101,8 @@ def run(args) -> int:
     options = ServerOptions(generator=args.generator, mode=args.mode, model=args.model,
                             smplx_model=args.smplx_model, workers=args.workers,
                             limits=Limits(max_text_length=args.max_text_length, max_streams=args.max_streams))
+    cert, key = _tls_pair(args.tls_cert, args.tls_key) if args.tls_cert else (None, None)
     config = ServeConfig(host=args.host, port=args.port, token=token, grace_s=args.grace,
-                         tls_cert=_read(args.tls_cert, "TLS certificate"),
-                         tls_key=_read(args.tls_key, "TLS key"), options=options)
+                         tls_cert=cert, tls_key=key, options=options)
     asyncio.run(serve(config))
     return 0

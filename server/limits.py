@@ -41,7 +41,24 @@ class ValidRequest:
     pacing: int
     betas: tuple[float, ...]
     request_id: str
-    seed: int | None
+    seed: int  # 0 is seed 0, as `signllm generate`'s default: the CLI's output is reproducible here
+
+
+MAX_DETAIL = 1000  # characters: a status trailer over ~16 kB is dropped with the stream
+
+
+def shorten(text: str, limit: int = MAX_DETAIL) -> str:
+    """A message or echoed value cut to `limit` characters, saying how much was cut."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
+def _echo(value: str) -> str:
+    return repr(shorten(value, 40))
+
+
+async def abort(context, code: grpc.StatusCode, message: str):
+    """Every error status goes out through here, bounded so that it always reaches the client."""
+    await context.abort(code, shorten(message))
 
 
 def _bad(message: str) -> RequestError:
@@ -64,10 +81,10 @@ def validate(req: pb.GenerateRequest, limits: Limits, default_generator: str,
                    "or send a prompt that names the language")
     generator = req.generator.strip().lower() or default_generator
     if generator not in GENERATORS:
-        raise _bad(f"generator {req.generator!r} is unknown; choose from {', '.join(GENERATORS)}")
+        raise _bad(f"generator {_echo(req.generator)} is unknown; choose from {', '.join(GENERATORS)}")
     mode = req.mode.strip().lower() or default_mode
     if mode not in MODES:
-        raise _bad(f"mode {req.mode!r} is unknown; choose from {', '.join(MODES)}")
+        raise _bad(f"mode {_echo(req.mode)} is unknown; choose from {', '.join(MODES)}")
     if req.payload not in pb.Payload.values():
         raise _bad(f"payload {req.payload} is unknown; choose from "
                    f"{', '.join(pb.Payload.keys())}")
@@ -87,4 +104,4 @@ def validate(req: pb.GenerateRequest, limits: Limits, default_generator: str,
         raise _bad(f"request_id has {len(req.request_id)} characters; at most {MAX_ID_LENGTH}")
     return ValidRequest(text=text, is_prompt=kind == "prompt", language=req.language.strip() or None,
                         generator=generator, mode=mode, payload=req.payload, fps=fps or None,
-                        pacing=req.pacing, betas=betas, request_id=req.request_id, seed=req.seed or None)
+                        pacing=req.pacing, betas=betas, request_id=req.request_id, seed=int(req.seed))

@@ -30,7 +30,7 @@ from signllm_api.v1 import signllm_pb2_grpc as pb_grpc
 
 from . import messages
 from .batching import MicroBatcher
-from .limits import Limits, RequestError, validate
+from .limits import Limits, RequestError, abort, validate
 
 log = logging.getLogger("signllm.server")
 FIRST_CHUNK, CHUNK = 1, 16  # frames per worker step: 1 first (fast first frame), doubling up to 16
@@ -170,6 +170,7 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
             max_workers=options.workers or max(2, os.cpu_count() or 2), thread_name_prefix="signllm-gen")
         self.fitting = MicroBatcher(fit_chunks, self.executor)
         self.active = 0
+        self.draining = False
 
     async def next_chunk(self, job: Job, size: int) -> list[pb.Frame]:
         """The stream's next wire frames; rotations are fitted in a batch with other streams'."""
@@ -183,17 +184,24 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
         t0 = time.perf_counter()
         record = {"id": request.request_id, "language": request.language, "frames": 0,
                   "ttff_ms": None, "outcome": "ok"}
+        try:  # validated before admission: a wrong request is told so even when the server is full
+            req = validate(request, self.options.limits, self.options.generator, self.options.mode)
+        except RequestError as exc:
+            record["outcome"] = exc.code.name
+            log.info(json.dumps(record))
+            await abort(context, exc.code, exc.message)
+        if self.draining:
+            await abort(context, grpc.StatusCode.UNAVAILABLE, "server is shutting down; retry on another")
         if self.active >= self.options.limits.max_streams:
             record["outcome"] = "RESOURCE_EXHAUSTED"
             log.warning(json.dumps(record))
-            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
+            await abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED,
                                 f"server busy: {self.active} streams running, the limit is "
                                 f"{self.options.limits.max_streams}; retry later")
         self.active += 1
         job = pending = None
         loop = asyncio.get_running_loop()
         try:
-            req = validate(request, self.options.limits, self.options.generator, self.options.mode)
             job = Job(self.models, req)
             head = await loop.run_in_executor(self.executor, job.start)
             record["language"] = head.language
@@ -226,17 +234,17 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
                 duration_s=record["frames"] / head.fps)))
         except RequestError as exc:
             record["outcome"] = exc.code.name
-            await context.abort(exc.code, exc.message)
+            await abort(context, exc.code, exc.message)
         except SignLLMError as exc:
             record["outcome"] = status_for(exc).name
-            await context.abort(status_for(exc), str(exc))
+            await abort(context, status_for(exc), str(exc))
         except asyncio.CancelledError:
-            record["outcome"] = "CANCELLED"
+            record["outcome"] = "CANCELLED"  # a client gone, or cut at the end of a drain: one log line
             raise
         except Exception as exc:  # a bug must end one call, never the server
             record["outcome"] = "INTERNAL"
             log.exception("request %s failed", request.request_id)
-            await context.abort(grpc.StatusCode.INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
+            await abort(context, grpc.StatusCode.INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
         finally:
             self.active -= 1
             if pending is not None:
@@ -258,7 +266,7 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
             betas = validate(pb.GenerateRequest(text="x", language="x", betas=request.betas),
                              self.options.limits, "lexicon", "mlsf").betas
         except RequestError as exc:
-            await context.abort(exc.code, exc.message)
+            await abort(context, exc.code, exc.message)
         body = self.models.body_for(betas)
         glb = b""
         if request.include_glb:
