@@ -44,12 +44,25 @@ class ValidRequest:
     seed: int  # 0 is seed 0, as `signllm generate`'s default: the CLI's output is reproducible here
 
 
-MAX_DETAIL = 1000  # characters: a status trailer over ~16 kB is dropped with the stream
+MAX_DETAIL = 1000  # characters of an error message
+MAX_DETAIL_WIRE = 4000  # bytes once percent-encoded: clients drop a stream whose trailers pass 8 kB
+
+
+def _wire_size(char: str) -> int:
+    """What one character costs in the grpc-message trailer: non-ASCII bytes are sent as %XX."""
+    return 1 if " " <= char <= "~" and char != "%" else 3 * len(char.encode("utf-8"))
 
 
 def shorten(text: str, limit: int = MAX_DETAIL) -> str:
-    """A message or echoed value cut to `limit` characters, saying how much was cut."""
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters)"
+    """A message or echoed value cut to `limit` characters and to MAX_DETAIL_WIRE bytes on the wire,
+    saying how much was cut: one CJK character costs 9 trailer bytes."""
+    kept, size = 0, 0
+    for char in text[:limit]:
+        size += _wire_size(char)
+        if size > MAX_DETAIL_WIRE:
+            break
+        kept += 1
+    return text if kept == len(text) else f"{text[:kept]}… ({len(text) - kept} more characters)"
 
 
 def _echo(value: str) -> str:
