@@ -1,0 +1,2 @@
+"""Sign notation: HamNoSys and SiGML read into one typed `SignDescription`."""
+from .description import *  # noqa: F401,F403

@@ -1,0 +1,185 @@
+"""The typed sign description every notation reader produces and the synthesiser consumes.
+
+Why one type: HamNoSys (Unicode or symbol names), HNS-SiGML and gestural SiGML all describe the
+same things — per hand a handshape, an orientation and a location, then a tree of movements —
+so they are read into one description and animated by one synthesiser.
+
+Vocabulary: values are gestural SiGML's attribute values (JASigning's own structured form of
+HamNoSys), i.e. the HamNoSys symbol name without its `ham` prefix and modifier suffix:
+handshape `flat` / `fist` / `finger2` …, thumb `out` / `across` / `open`, bending `bent`,
+directions `u` `ur` `r` `dr` `d` `dl` `l` `ul` `o` `i` … (u = up, l/r = the signer's left /
+right, o = out from the body, i = in), sites `chest` / `forehead` / `neutral` …, contact
+`touch` / `close` / `armextended` / `behind` / `brushing` / `interlock` / `cross`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+# Fingers are numbered as in HamNoSys: 1 thumb, 2 index, 3 middle, 4 ring, 5 pinky.
+
+
+@dataclass(frozen=True)
+class Handshape:
+    base: str                                    # "fist", "flat", "finger2", "cee12", …
+    thumb: str | None = None                     # "out", "across", "open"
+    bending: str | None = None                   # "bent", "round", "hooked", "dblbent", "dblhooked"
+    fingers: tuple[int, ...] = ()                # selected fingers named explicitly (HamNoSys 1–5)
+    finger_bending: tuple[tuple[int, str], ...] = ()  # per-finger bendings: ((2, "bent"), …)
+    thumb_contact: str | None = None             # finger part the thumb touches, if notated
+    between: "Handshape | None" = None           # an in-between shape (`hambetween`)
+
+
+@dataclass(frozen=True)
+class Orientation:
+    finger_direction: str | None = None          # extended-finger direction, e.g. "uo"
+    palm: str | None = None                      # palm direction *around* the finger direction
+    finger_between: str | None = None            # second direction of an in-between value
+    palm_between: str | None = None
+    relative: bool = False                       # `hamorirelative`: relative to the movement
+
+
+@dataclass(frozen=True)
+class Location:
+    site: str = "neutral"                        # body or arm/hand site ("chest", "palm", …)
+    side: str | None = None                      # "left_at", "left_beside", "right_at", "right_beside"
+    contact: str | None = None                   # "touch", "close", "armextended", "behind", …
+    hand_part: str | None = None                 # the part of the hand at the site ("fingertip", …)
+    hand_fingers: tuple[int, ...] = ()           # which finger(s) the hand part belongs to
+    second: "Location | None" = None             # an in-between location (`hambetween`)
+
+
+@dataclass(frozen=True)
+class Posture:
+    """One hand's static state; any part may be absent (it then carries over)."""
+    handshape: Handshape | None = None
+    orientation: Orientation | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Manner:
+    """Modifiers of one movement."""
+    size: str | None = None                      # "small", "large"
+    speed: str | None = None                     # "fast", "slow"
+    tense: bool = False
+    halt: bool = False                           # sudden stop at the end
+    rest: bool = False
+    change: str | None = None                    # "increasing", "decreasing"
+
+
+@dataclass(frozen=True)
+class Straight:
+    direction: str                               # e.g. "o", "ur"; "between" values joined "u+o"
+    curve: str | None = None                     # arc "l" / "u" / "r" / "d", or "wavy", "zigzag"
+    manner: Manner = Manner()
+
+
+@dataclass(frozen=True)
+class Circle:
+    axis: str                                    # axis direction of the circle, e.g. "o"
+    start: str | None = None                     # clock start position "u", "ul", …
+    end: str | None = None                       # clock end position (partial circles)
+    ellipse: str | None = None                   # "h", "ur", "v", "ul"
+    manner: Manner = Manner()
+
+
+@dataclass(frozen=True)
+class Local:
+    kind: str                                    # "fingerplay", "nodding", "swinging", "twisting",
+    #                                              "stircw", "stirccw", or a wrist bend "wristtopulse"…
+    fingers: tuple[int, ...] = ()
+    manner: Manner = Manner()
+
+
+@dataclass(frozen=True)
+class Target:
+    """Move to (or, with `replace`, change into) a posture: `hamreplace`, SiGML `tgt_motion`."""
+    posture: Posture
+    replace: bool = False
+    manner: Manner = Manner()
+
+
+@dataclass(frozen=True)
+class NoMotion:
+    manner: Manner = Manner()
+
+
+@dataclass(frozen=True)
+class Repeat:
+    body: "Movement"
+    mode: str = "fromstart"                      # "fromstart", "continue", "reverse"
+    several: bool = False                        # the "several times" variants
+    times: int = 1                               # extra repetitions (several → 2)
+
+
+@dataclass(frozen=True)
+class Sequence:
+    items: tuple["Movement", ...]
+
+
+@dataclass(frozen=True)
+class Parallel:
+    items: tuple["Movement", ...]
+    fused: bool = False                          # fusion brackets
+
+
+@dataclass(frozen=True)
+class SplitHands:
+    """Different movements per hand (`hamplus` inside a parallel bracket, SiGML `split_motion`)."""
+    dominant: "Movement | None"
+    nondominant: "Movement | None"
+
+
+@dataclass(frozen=True)
+class Alternating:
+    body: "Movement"
+
+
+Movement = Union[Straight, Circle, Local, Target, NoMotion, Repeat, Sequence, Parallel,
+                 SplitHands, Alternating]
+
+
+@dataclass(frozen=True)
+class Constellation:
+    """Where the hands are relative to each other (`handconstellation`, a location on the hand)."""
+    dominant_part: str | None = None             # part of the dominant hand, e.g. "fingertip"
+    nondominant_part: str | None = None          # part of the other hand, e.g. "palm"
+    contact: str | None = None                   # "touch", "close", "cross", "interlock"
+    dominant_fingers: tuple[int, ...] = ()
+    nondominant_fingers: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class NonManual:
+    """Non-manual tiers, kept as read for the face step (not animated by the manual synthesiser)."""
+    mouthing: str | None = None                  # e.g. a SAMPA mouth picture
+    head: tuple[str, ...] = ()
+    brows: tuple[str, ...] = ()
+    gaze: tuple[str, ...] = ()
+    other: tuple[str, ...] = ()                  # any other tier, as "tier:value"
+
+
+@dataclass(frozen=True)
+class SignDescription:
+    gloss: str
+    dominant: Posture                            # initial posture of the dominant hand
+    nondominant: Posture | None = None           # initial posture of the other hand, if it signs
+    symmetry: str | None = None                  # "par" (hamsymmpar), "lr" (hamsymmlr), "oo" …
+    symmetry_mods: tuple[str, ...] = ()          # e.g. "outofphase", "nonipsi"
+    nondominant_only: bool = False               # `hamnondominant`: only the other hand signs
+    constellation: Constellation | None = None
+    movement: Movement | None = None             # None: a static sign
+    nonmanual: NonManual = NonManual()
+    unsupported: tuple[str, ...] = ()            # constructs read but not animated, by name
+    source: str = ""                             # file / lexicon entry it was read from
+
+    @property
+    def two_handed(self) -> bool:
+        return self.nondominant is not None or self.symmetry is not None or \
+            self.constellation is not None
+
+
+__all__ = ["Handshape", "Orientation", "Location", "Posture", "Manner", "Straight", "Circle",
+           "Local", "Target", "NoMotion", "Repeat", "Sequence", "Parallel", "SplitHands",
+           "Alternating", "Movement", "Constellation", "NonManual", "SignDescription"]
