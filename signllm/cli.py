@@ -21,6 +21,7 @@ COMMANDS = {
     "info": "signllm.commands.info",
     "convert": "signllm.commands.convert",
     "languages": "signllm.commands.languages",
+    "search": "signllm.commands.search",
     "retarget": "retarget.cli_retarget",
     "render": "retarget.cli_render",
     "evaluate": "training.cli_evaluate",

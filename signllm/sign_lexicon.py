@@ -87,6 +87,10 @@ class NotatedLexicon:
         """Distinct glosses of a language."""
         return len({s.gloss for s in self.signs if s.signed_language == language})
 
+    def entries(self, language: str) -> int:
+        """Distinct signs (lexicon entries) of a language; one entry may carry several glosses."""
+        return len({s.source for s in self.signs if s.signed_language == language})
+
     def lookup(self, phrase: str, language: str) -> NotatedSign | None:
         found = self._by_phrase.get((language, phrase_key(phrase)))
         return found[0] if found else None
@@ -182,6 +186,21 @@ def read_sigml_folder(folder: str | Path, signed_language: str) -> NotatedLexico
     return NotatedLexicon(signs, str(folder))
 
 
+def open_lexicon(path: str | Path, signed_language: str | None = None) -> NotatedLexicon:
+    """A user's notated lexicon by what the path is: a `.csv` file, or a folder of `.sigml` files
+    (whose sign language must then be named)."""
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() == ".csv":
+        return read_csv_lexicon(path)
+    if path.is_dir() and any(path.glob("*.sigml")):
+        if not signed_language:
+            raise BadInputError("a folder of .sigml files needs its sign language (e.g. --lang dse)",
+                                path=path)
+        return read_sigml_folder(path, signed_language)
+    raise BadInputError("not a notated lexicon: expected a .csv file (gloss,words,signed_language,"
+                        "hamnosys) or a folder of .sigml files", path=path)
+
+
 # --------------------------------------------------------------------------- text -> signs
 
 @dataclass(frozen=True)
@@ -233,3 +252,4 @@ def plan_words(text: str, language: str, spoken: str, lexicon: NotatedLexicon) -
             plan.append(PlannedWord((words[0],), None))
             i += 1
     return plan
+

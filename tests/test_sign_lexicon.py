@@ -65,3 +65,34 @@ def test_empty_lexicon_is_an_error(tmp_path):
         read_sigml_folder(tmp_path, "dse")
     with pytest.raises(Exception, match="holds no signs"):
         NotatedLexicon([], "x")
+
+
+def test_search_command_finds_signs_and_says_when_none(capsys):
+    from signllm.cli import main
+
+    assert main(["search", "Kinder"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("KINDER  [sgg]")   # the exact gloss ranks first
+    assert "signwriting DSGS entry" in out
+    assert main(["search", "xyzzy"]) == 1
+    assert "no sign for 'xyzzy'" in capsys.readouterr().out
+
+
+def test_search_a_user_csv_lexicon(tmp_path, capsys):
+    from signllm.cli import main
+
+    path = tmp_path / "ngt.csv"
+    path.write_text("gloss,words,signed_language,hamnosys\n"
+                    'HUIS,huis|woning,dse,"hamflathand,hamextfingeru"\n', encoding="utf-8")
+    assert main(["search", "woning", "--lexicon", str(path)]) == 0
+    assert "HUIS  [dse]" in capsys.readouterr().out
+    assert main(["search", "x", "--lexicon", str(tmp_path)]) == 2
+    assert "not a notated lexicon" in capsys.readouterr().err
+
+
+def test_languages_lists_lexical_signs(capsys):
+    from signllm.cli import main
+
+    assert main(["languages"]) == 0
+    sgg = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("sgg"))
+    assert "1,364 + fingerspelling" in sgg

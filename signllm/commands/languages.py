@@ -11,19 +11,34 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
+def lexical_signs() -> dict[str, int]:
+    """Signs per language in the built-in notated lexicon; empty on a lean install."""
+    from signllm.errors import NoDataError
+    from signllm.sign_lexicon import builtin_dsgs
+
+    try:
+        lexicon = builtin_dsgs()
+    except NoDataError:
+        return {}
+    return {code: lexicon.entries(code) for code in lexicon.languages}
+
+
 def run(args) -> int:
     from signllm.coverage import coverage_table
     from signllm.languages import get_language
 
     rows = coverage_table()
+    signs = lexical_signs()
     if args.json:
-        print(json.dumps([r.to_dict() for r in rows], indent=1, ensure_ascii=False))
+        print(json.dumps([{**r.to_dict(), "lexical_signs": signs.get(r.code, 0)} for r in rows],
+                         indent=1, ensure_ascii=False))
         return 0
-    header = ("code", "name", "aliases", "spoken", "data", "alphabet", "bundled models")
+    header = ("code", "name", "aliases", "spoken", "data", "alphabet", "signs", "bundled models")
     table = [header] + [
         (r.code, r.name, " ".join([r.signllm_name, *get_language(r.code).aliases]),
          get_language(r.code).spoken, r.data.upper() if r.data == "proxy" else r.data,
-         r.alphabet or "-", ", ".join(r.models) or "-")
+         r.alphabet or "-", f"{signs[r.code]:,} + fingerspelling" if r.code in signs else "-",
+         ", ".join(r.models) or "-")
         for r in rows]
     widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
     for row in table:
@@ -33,6 +48,8 @@ def run(args) -> int:
         if r.data != "real":
             print(f"{r.code}: {r.note}")
     print("\nreal = the language's own fingerspelling clips; PROXY = a related language's alphabet "
-          "(labelled wherever it is used); none = requests fail and say how to add data. All "
-          "bundled data is fingerspelling, not lexical signing (MODEL_CARD.md).")
+          "(labelled wherever it is used); none = requests fail and say how to add data. signs = "
+          "lexical signs synthesised from HamNoSys (DSGS: the lexicon of Ebling & Boyes Braem in "
+          "the 'signwriting' package); other words are fingerspelled. The bundled SignLLM models "
+          "know fingerspelling only (MODEL_CARD.md).")
     return 0
