@@ -528,6 +528,9 @@ class _Parser:
                 owner[-1] = Repeat(owner[-1], mode, several, 2 if several else 1, self.manner())
             elif cls == S.MANNER and items and hasattr(items[-1], "manner"):
                 items[-1] = _replace(items[-1], manner=_merge(items[-1].manner, self.manner()))
+            elif cls == S.MANNER and items:
+                self.manner()
+                self.unsupported.append("modifier after a bracket")
             elif cls == S.ALTERNATING:
                 self.take()
                 if items:
