@@ -69,6 +69,7 @@ class _Parser:
         self.unsupported: list[str] = []
         self.toks: list[tuple[int, str]] = []
         self._select(list(enumerate(names)))
+        self._drop_stray_closers()
         self.pos = 0
         self.depth = 0
         self.last_site = "neutral"          # where a contact without a site makes contact
@@ -77,7 +78,7 @@ class _Parser:
 
     # ----------------------------------------------------------------- tokens
 
-    def _select(self, items: list[tuple[int, str]]) -> None:
+    def _select(self, items: list[tuple[int, str]], depth: int = 0) -> None:
         """Drop separators, keep the first of each `{ | }` alternative, record what is skipped."""
         i = 0
         while i < len(items):
@@ -86,37 +87,46 @@ class _Parser:
             if cls == S.SPACE:
                 i += 1
             elif name == "hamversion40":
-                if any(S.BY_NAME[n].cls != S.SPACE for _, n in items[:i]):
+                if self.toks or self.unsupported or depth:
                     raise self._error_at(index, name, "hamversion40 only at the start")
                 i += 1
             elif cls in RECORDED_ONLY:
                 self.unsupported.append(name)
                 i += 1
             elif name == "hamaltbegin":
+                if depth >= MAX_DEPTH:
+                    raise self._error_at(index, name, f"alternatives nested at most {MAX_DEPTH} deep")
                 end, choices = self._alternatives(items, i)
                 self.unsupported.append(f"alternatives (first of {len(choices)} taken)")
-                self._select(choices[0])
+                self._select(choices[0], depth + 1)
                 i = end + 1
-            elif cls in (S.SEQEND, S.PAREND, S.FUSIONEND) and self._stray_at_end(items, i):
-                self.unsupported.append(f"unmatched {name} at the end")
-                i += 1
             elif name in ("hammetaalt", "hamaltend"):
                 raise self._error_at(index, name, "a matching hamaltbegin '{' before it")
             else:
                 self.toks.append((index, name))
                 i += 1
 
-    @staticmethod
-    def _stray_at_end(items, i) -> bool:
-        """A closing bracket that only trails the string and closes nothing."""
-        opens = {"hamseqend": "hamseqbegin", "hamparend": "hamparbegin",
-                 "hamfusionend": "hamfusionbegin"}
-        if any(S.BY_NAME[n].cls not in (S.SPACE, S.SEQEND, S.PAREND, S.FUSIONEND)
-               for _, n in items[i:]):
-            return False
-        name = items[i][1]
-        balance = sum((n == opens[name]) - (n == name) for _, n in items[:i])
-        return balance <= 0
+    def _drop_stray_closers(self) -> None:
+        """Closing brackets that only trail the string and close nothing are dropped (recorded)."""
+        closers = {"hamseqend": "hamseqbegin", "hamparend": "hamparbegin",
+                   "hamfusionend": "hamfusionbegin"}
+        tail = len(self.toks)
+        while tail and self.toks[tail - 1][1] in closers:
+            tail -= 1
+        open_count = {opener: 0 for opener in closers.values()}
+        for _, name in self.toks[:tail]:
+            if name in open_count:
+                open_count[name] += 1
+            elif name in closers:
+                open_count[closers[name]] -= 1
+        kept = self.toks[:tail]
+        for index, name in self.toks[tail:]:
+            if open_count[closers[name]] > 0:
+                open_count[closers[name]] -= 1
+                kept.append((index, name))
+            else:
+                self.unsupported.append(f"unmatched {name} at the end")
+        self.toks = kept
 
     def _alternatives(self, items, start):
         depth, choices, current = 0, [], []
@@ -203,7 +213,10 @@ class _Parser:
             if other.movement is not None:
                 movement = SplitHands(desc.movement, other.movement)
             return _replace(desc, nondominant=nondominant, movement=movement)
+        at = self.pos
         later = self.part(gloss, first=False)
+        if self.pos == at:
+            raise self.error("the next sign of the compound after hamplus")
         if later.symmetry != desc.symmetry or later.nondominant or later.constellation:
             self.unsupported.append("compound with a different use of the hands")
         steps = [m for m in (desc.movement, Target(later.dominant), later.movement) if m]
@@ -303,15 +316,22 @@ class _Parser:
             self.fields(second)
         self.close(close, "the two hands' values")
         self.depth -= 1
+        shared = dict(dom)                  # values written before the bracket hold for both
         for target, values in ((dom, first), (nd, second)):
             for key, value in values.items():
-                if key in target:
-                    self.unsupported.append(f"second {key} of one hand")
-                target[key] = value
+                old = target.get(key, shared.get(key))
+                if old is not None and _partial(old):   # e.g. `extfinger ( palm + palm )`
+                    target[key] = _fill(value, old)
+                else:
+                    if key in target:
+                        self.unsupported.append(f"second {key} of one hand")
+                    target[key] = value
         parts = [v.get("location") for v in (first, second)]
         if set(first) == set(second) == {"location"} and all(
-                not p.contact and not p.second and (p.hand_part and p.site == "neutral"
-                                                    or p.site in HAND_SITES) for p in parts):
+                not p.contact and (p.hand_part and p.site == "neutral" or p.site in HAND_SITES)
+                for p in parts):
+            if any(p.second for p in parts):
+                self.unsupported.append("hand part between two in a constellation")
             return [_replace(p, hand_part=p.hand_part or p.site) for p in parts]
         return None
 
@@ -360,7 +380,9 @@ class _Parser:
                 contact = self.once(contact, _strip(self.take(), "ham"), "thumb contact")
             elif self.peek() == "hambetween" and self.cls(1) == S.BASE:
                 self.take()
+                self.enter()
                 between = self.handshape()
+                self.depth -= 1
                 break
             elif self.peek() == "hambetween" and self.cls(1) == S.FINGER and self.cls(2) == S.BASE:
                 self.take()
@@ -522,8 +544,8 @@ class _Parser:
                     raise self.error("a movement before the repetition")
                 if owner is None:  # a static posture repeated (a repeated contact)
                     self.unsupported.append("repetition without a movement")
-                    owner = [NoMotion()]
-                    items.append(owner[0])
+                    items.append(NoMotion())
+                    owner = items
                 mode, several = REPEATS[self.take()]
                 owner[-1] = Repeat(owner[-1], mode, several, 2 if several else 1, self.manner())
             elif cls == S.MANNER and items and hasattr(items[-1], "manner"):
@@ -540,9 +562,13 @@ class _Parser:
             else:
                 self.outer.append(items)
                 try:
-                    items.append(self.action())
+                    action = self.action()
                 finally:
                     self.outer.pop()
+                if items and _is_place(action) and not isinstance(items[-1], Target):
+                    items[-1] = _ending_at(items[-1], action)
+                else:
+                    items.append(action)
         return _sequence(items)
 
     def action(self) -> Movement:
@@ -581,13 +607,9 @@ class _Parser:
         if cls == S.REPLACE:
             self.take()
             pre = self.manner()
-            posture, constellation, manner = self.target()
-            return Target(posture, replace=True, manner=_merge(pre, manner),
-                          constellation=constellation)
+            return self.to_target(True, pre)
         if cls in POSTURE_START or cls == S.PARBEGIN and self.bracket_kind() == "fields":
-            posture, constellation, manner = self.target()
-            return Target(posture, replace=self.replacing > 0, manner=manner,
-                          constellation=constellation)
+            return self.to_target(self.replacing > 0, Manner())
         if cls == S.SEQBEGIN:
             return self.group("hamseqend", Sequence)
         if cls == S.FUSIONBEGIN:
@@ -596,21 +618,29 @@ class _Parser:
             return self.parallel()
         raise self.error("a movement")
 
-    def target(self) -> tuple[Posture, Constellation | None, Manner]:
+    def target(self) -> tuple[Posture, Posture | None, Constellation | None, Manner]:
         """The posture after hamreplace or moved to: fields, or `( fields + fields )`."""
         values: dict = {}
+        nd: dict = {}
         constellation = None
         if self.peek() in ("hamparbegin", "hamseqbegin") and self.bracket_kind() == "fields":
-            nd: dict = {}
             parts = self.split(values, nd)
             if parts and self.cls() == S.CONTACT:
                 constellation = self.constellation(parts)
-                values = {}
-            elif nd:
-                self.unsupported.append("per-hand target posture")
+                values, nd = {}, {}
         else:
             self.fields(values)
-        return Posture(**values), constellation, self.manner()
+        other = Posture(**nd) if nd else None
+        return Posture(**values), other, constellation, self.manner()
+
+    def to_target(self, replace: bool, pre: Manner) -> Movement:
+        """A target posture; `( a + b )` with values for each hand gives one target per hand."""
+        posture, other, constellation, manner = self.target()
+        manner = _merge(pre, manner)
+        target = Target(posture, replace=replace, manner=manner, constellation=constellation)
+        if other is None:
+            return target
+        return SplitHands(target, Target(other, replace=replace, manner=manner))
 
     def group(self, end: str, build) -> Movement:
         self.enter()
@@ -711,7 +741,20 @@ MANNERS = {"hamsmallmod": ("size", "small"), "hamlargemod": ("size", "large"),
            "hamfast": ("speed", "fast"), "hamslow": ("speed", "slow"),
            "hamtense": ("tense", True), "hamrest": ("rest", True), "hamhalt": ("halt", True),
            "hamincreasing": ("change", "increasing"), "hamdecreasing": ("change", "decreasing")}
-HAND_SITES = {"thumbball", "palm", "handback", "thumbside", "pinkyside"}
+HAND_SITES = {site_name(s.name) for s in S.SYMBOLS if s.cls == S.HANDSITE}  # arm and hand
+
+
+def _is_place(action) -> bool:
+    """A bare location, as written after a movement: where that movement ends."""
+    return isinstance(action, Target) and not action.replace and action.constellation is None \
+        and action.posture.handshape is None and action.posture.orientation is None
+
+
+def _ending_at(movement, place: Target) -> Parallel:
+    """The movement and its end location, as simultaneous parts of one action."""
+    if isinstance(movement, Parallel) and not movement.fused:
+        return Parallel(movement.items + (place,))
+    return Parallel((movement, place))
 
 
 def _partial(value) -> bool:

@@ -437,9 +437,10 @@ class _Gestural(_Reader):
                 motions.append(self.motion(child, depth + 1))
             else:
                 raise self.error(child, "not allowed in <tgt_motion>")
-        if nd:
-            self.unsupported.append("per-hand target posture")
         target = Target(self.posture(dom, element), replace, self.manner(element), constellation)
+        if nd:                               # `split_handconfig` / `split_location`: per hand
+            target = SplitHands(target, Target(self.posture(nd, element), replace,
+                                               self.manner(element)))
         if not motions:
             return target
         return Parallel(tuple(motions) + (target,))
