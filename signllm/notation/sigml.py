@@ -117,6 +117,9 @@ class _Reader:
         mouthing, head, brows, gaze, other = [], [], [], [], []
         for item in element.iter():
             value = item.get("picture") or item.get("movement") or item.get("direction")
+            for key in item.attrib:
+                if key not in ("picture", "movement", "direction"):
+                    self.unsupported.append(f"{item.tag}@{key}")
             if item.tag == "mouth_picture" and item.get("picture"):
                 mouthing.append(item.get("picture"))
             elif item.tag == "head_movement" and value:
