@@ -73,6 +73,7 @@ class Straight:
     direction: str                               # e.g. "o", "ur"; "between" values joined "u+o"
     curve: str | None = None                     # arc "l" / "u" / "r" / "d", or "wavy", "zigzag"
     manner: Manner = Manner()
+    curve_size: str | None = None                # size of the arc or wave: "small", "large"
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Target:
     posture: Posture
     replace: bool = False
     manner: Manner = Manner()
+    constellation: "Constellation | None" = None  # the hands' relation moved to, if notated
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class Repeat:
     mode: str = "fromstart"                      # "fromstart", "continue", "reverse"
     several: bool = False                        # the "several times" variants
     times: int = 1                               # extra repetitions (several → 2)
+    manner: Manner = Manner()                    # e.g. decreasing over the repetitions
 
 
 @dataclass(frozen=True)
