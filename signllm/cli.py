@@ -22,6 +22,7 @@ COMMANDS = {
     "convert": "signllm.commands.convert",
     "languages": "signllm.commands.languages",
     "search": "signllm.commands.search",
+    "sign": "signllm.commands.sign",
     "retarget": "retarget.cli_retarget",
     "render": "retarget.cli_render",
     "evaluate": "training.cli_evaluate",

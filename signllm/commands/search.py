@@ -28,6 +28,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=20, help="most hits to show (default 20)")
 
 
+def _readable(sign) -> str:
+    """HamNoSys as symbol names too: its private-use characters show only with a HamNoSys font."""
+    if sign.kind != "hamnosys":
+        return sign.notation
+    from signllm.errors import BadInputError
+    from signllm.notation.symbols import to_names, to_unicode
+
+    try:
+        names = to_names(sign.notation, sign.source)
+    except BadInputError as exc:
+        return f"{sign.notation!r} (unreadable: {exc})"
+    return f"{to_unicode(names)}  ({','.join(names)})"
+
+
 def run(args) -> int:
     from signllm.sign_lexicon import builtin_dsgs, open_lexicon
 
@@ -38,7 +52,7 @@ def run(args) -> int:
         return 1
     for sign in hits:
         print(f"{sign.gloss}  [{sign.signed_language}]  words: {', '.join(sign.words)}")
-        print(f"    {sign.kind}: {sign.notation}")
+        print(f"    {sign.kind}: {_readable(sign)}")
         print(f"    from {sign.source}")
     print(f"{len(hits)} hit(s) in {lexicon.name}")
     return 0
