@@ -42,7 +42,8 @@ class Orientation:
 @dataclass(frozen=True)
 class Location:
     site: str = "neutral"                        # body or arm/hand site ("chest", "palm", …)
-    side: str | None = None                      # "left_at", "left_beside", "right_at", "right_beside"
+    side: str | None = None                      # "left_at", "left_beside", "right_at", "right_beside";
+    #                                              of a hand part also "palmar", "dorsal"
     contact: str | None = None                   # "touch", "close", "armextended", "behind", …
     hand_part: str | None = None                 # the part of the hand at the site ("fingertip", …)
     hand_fingers: tuple[int, ...] = ()           # which finger(s) the hand part belongs to
