@@ -147,7 +147,9 @@ def test_constructs_without_a_place_in_the_description_are_named():
 
 @pytest.mark.parametrize("text, where", [
     ("hamflathand,hamthumbout", "symbol 1 ('hamthumbout'): not a HamNoSys symbol name"),
-    ("\ue001A", "symbol 1 (U+0041"),
+    ("hamflathand,thumboutmod", "symbol 1 ('thumboutmod'): not a HamNoSys symbol name (did "
+                                "you mean hamthumboutmod?)"),
+    ("\ue001\u00e9", "symbol 1 (U+00E9"),
     ("hamflathand,hamextfingeru,hamparend,hammoveo", "symbol 2 (hamparend): expected a movement"),
     ("hamflathand,hamextfingeru,hamseqbegin,hamrepeatfromstart,hamseqend",
      "symbol 3 (hamrepeatfromstart): expected a movement before the repetition"),

@@ -126,6 +126,18 @@ def test_every_real_ngt_file_is_read(shared_data):
     assert time.perf_counter() - started < 10
 
 
+def test_a_notated_sign_from_a_sigml_folder_is_described(tmp_path):
+    from signllm.sign_lexicon import NotatedSign, describe, read_sigml_folder
+    (tmp_path / "HAUS.sigml").write_text(hns(["hamflathand", "hamextfingeru", "hampalml",
+                                              "hamchest"], gloss="HAUS"), "utf-8")
+    [sign] = read_sigml_folder(tmp_path, "sgg").signs
+    got = describe(sign)
+    assert got.gloss == "HAUS" and got.dominant.location == Location("chest")
+    assert got.source == "HAUS.sigml"
+    with pytest.raises(BadInputError, match="notation kind 'pdf'"):
+        describe(NotatedSign("X", (), "sgg", "x", "pdf", "here"))
+
+
 # --------------------------------------------------------------------------- refusals and errors
 
 BOMB = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
