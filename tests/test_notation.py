@@ -102,6 +102,18 @@ def test_replace_changes_into_the_following_posture_in_parallel_with_a_movement(
                                             end)))
 
 
+def test_repetition_displaced_by_a_movement_in_brackets():
+    """KINDER (DSGS): patting down, repeated several times while moving right."""
+    got = parse("flathand thumboutmod extfingero palmd chest moved smallmod seqbegin "
+                "repeatfromstartseveral mover seqend")
+    assert got.movement == Repeat(Straight("d", manner=Manner(size="small")), "fromstart",
+                                  several=True, times=2, shift=Straight("r"))
+    plain = parse("flathand extfingero palmd chest moved seqbegin repeatfromstart mover movel "
+                  "seqend")               # not the displacement form: an ordinary group
+    assert plain.movement == Sequence((Repeat(Straight("d")), Sequence((Straight("r"),
+                                                                        Straight("l")))))
+
+
 def test_circle_with_clock_positions_and_manner():
     got = parse("fist extfingero palmd neutralspace circleo smallmod clocku clockd fast")
     assert got.dominant.location == Location("neutral")

@@ -115,6 +115,13 @@ def test_gestural_change_posture_circle_wrist_and_unsupported_attributes():
     assert got.unsupported == ("handconfig@ceeopening",)
 
 
+def test_gestural_repetition_with_a_base_shift():
+    [got] = read_sigml(gestural('<handconfig handshape="flat"/><rpt_motion repetition="fromstart"'
+                                ' repetition_baseshift="r"><directedmotion direction="d"/>'
+                                '</rpt_motion>'))
+    assert got.movement == Repeat(Straight("d"), shift=Straight("r"))
+
+
 def test_every_real_ngt_file_is_read(shared_data):
     files = sorted((shared_data / "sigml-ngt").glob("*.sigml"))
     assert len(files) == 2203

@@ -115,6 +115,7 @@ class Repeat:
     several: bool = False                        # the "several times" variants
     times: int = 1                               # extra repetitions (several → 2)
     manner: Manner = Manner()                    # e.g. decreasing over the repetitions
+    shift: "Straight | None" = None              # each repetition displaced by this movement
 
 
 @dataclass(frozen=True)

@@ -547,7 +547,10 @@ class _Parser:
                 break
             if top and cls in (S.BASE, S.SYMMETRY, S.NONDOMINANT):
                 break
-            if cls == S.REPEAT:
+            shifted = self.shifted_repeat(items[-1]) if cls == S.SEQBEGIN and items else None
+            if shifted is not None:
+                items[-1] = shifted
+            elif cls == S.REPEAT:
                 owner = items if items else next((o for o in reversed(self.outer) if o), None)
                 if owner is None and not top:
                     raise self.error("a movement before the repetition")
@@ -579,6 +582,22 @@ class _Parser:
                 else:
                     items.append(action)
         return _sequence(items)
+
+    def shifted_repeat(self, body: Movement) -> Repeat | None:
+        """`[ repetition straight ]` after a movement: repeated, each time displaced by the
+        straight movement; None (nothing consumed) when the bracket is not of that form."""
+        if self.cls(1) != S.REPEAT or self.cls(2) != S.STRAIGHT:
+            return None
+        saved = self.pos, len(self.unsupported)
+        self.pos += 1
+        mode, several = REPEATS[self.take()]
+        shift = self.straight()
+        if self.peek() != "hamseqend":      # an ordinary group: read again as one
+            self.pos = saved[0]
+            del self.unsupported[saved[1]:]
+            return None
+        self.take()
+        return Repeat(body, mode, several, 2 if several else 1, shift=shift)
 
     def action(self) -> Movement:
         cls = self.cls()
@@ -666,7 +685,7 @@ class _Parser:
         if not items:
             raise self.error("a movement inside the bracket")
         self.depth -= 1
-        return build(tuple(items))
+        return items[0] if len(items) == 1 else build(tuple(items))
 
     def parallel(self) -> Movement:
         self.enter()
