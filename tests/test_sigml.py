@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from signllm.errors import BadInputError
 from signllm.notation import (Circle, Constellation, Handshape, Local, Location, Manner, NoMotion,
-                              NonManual, Orientation, Parallel, Posture, Repeat, SignDescription, SplitHands,
-                              Straight, Target, parse_hamnosys, read_sigml)
+                              NonManual, Orientation, Parallel, Posture, Repeat, Sequence,
+                              SignDescription, SplitHands, Straight, Target, parse_hamnosys,
+                              read_sigml)
 from signllm.notation.symbols import to_names
 
 
@@ -113,6 +114,19 @@ def test_gestural_change_posture_circle_wrist_and_unsupported_attributes():
         Local("nodding", manner=Manner(size="large")),
         Target(Posture(Handshape("flat")), replace=True)))
     assert got.unsupported == ("handconfig@ceeopening",)
+
+
+def test_gestural_compound_of_nested_sign_manuals():
+    text = gestural('<sign_manual><handconfig handshape="finger2"/><handconfig extfidir="u"'
+                    ' palmor="l"/><location_bodyarm location="chin"/><directedmotion direction="o"/>'
+                    '</sign_manual><sign_manual both_hands="true" lr_symm="true">'
+                    '<handconfig handshape="flat"/><handconfig extfidir="o" palmor="d"/>'
+                    '<location_bodyarm location="chest"/><nomotion/></sign_manual>')
+    [got] = read_sigml(text)
+    assert got.dominant.location == Location("chin") and got.symmetry is None
+    assert got.movement == Sequence((Straight("o"), Target(Posture(
+        Handshape("flat"), Orientation("o", "d"), Location("chest"))), NoMotion()))
+    assert got.unsupported == ("compound with a different use of the hands",)
 
 
 def test_gestural_repetition_with_a_base_shift():
