@@ -107,6 +107,20 @@ def _words_of_gloss(gloss: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k in (phrase_key(gloss), phrase_key(VARIANT.sub("", gloss))) if k))
 
 
+def describe(sign: NotatedSign):
+    """The typed description of a notated sign (`signllm.notation.SignDescription`): HamNoSys
+    is parsed, a SiGML file read (the sign whose gloss matches, else its first sign)."""
+    from .notation import parse_hamnosys, read_sigml
+
+    if sign.kind == "hamnosys":
+        return parse_hamnosys(sign.notation, gloss=sign.gloss, source=sign.source)
+    if sign.kind == "sigml":
+        signs = read_sigml(sign.notation, source=sign.source)
+        return next((s for s in signs if s.gloss == sign.gloss), signs[0])
+    raise BadInputError(f"notation kind {sign.kind!r}: expected 'hamnosys' or 'sigml'",
+                        path=sign.source)
+
+
 # --------------------------------------------------------------------------- sources
 
 def package_dsgs_path() -> Path:

@@ -42,7 +42,8 @@ class Orientation:
 @dataclass(frozen=True)
 class Location:
     site: str = "neutral"                        # body or arm/hand site ("chest", "palm", …)
-    side: str | None = None                      # "left_at", "left_beside", "right_at", "right_beside"
+    side: str | None = None                      # "left_at", "left_beside", "right_at", "right_beside";
+    #                                              of a hand part also "palmar", "dorsal"
     contact: str | None = None                   # "touch", "close", "armextended", "behind", …
     hand_part: str | None = None                 # the part of the hand at the site ("fingertip", …)
     hand_fingers: tuple[int, ...] = ()           # which finger(s) the hand part belongs to
@@ -73,6 +74,7 @@ class Straight:
     direction: str                               # e.g. "o", "ur"; "between" values joined "u+o"
     curve: str | None = None                     # arc "l" / "u" / "r" / "d", or "wavy", "zigzag"
     manner: Manner = Manner()
+    curve_size: str | None = None                # size of the arc or wave: "small", "large"
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class Target:
     posture: Posture
     replace: bool = False
     manner: Manner = Manner()
+    constellation: "Constellation | None" = None  # the hands' relation moved to, if notated
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,8 @@ class Repeat:
     mode: str = "fromstart"                      # "fromstart", "continue", "reverse"
     several: bool = False                        # the "several times" variants
     times: int = 1                               # extra repetitions (several → 2)
+    manner: Manner = Manner()                    # e.g. decreasing over the repetitions
+    shift: "Straight | None" = None              # each repetition displaced by this movement
 
 
 @dataclass(frozen=True)
