@@ -102,6 +102,18 @@ def test_replace_changes_into_the_following_posture_in_parallel_with_a_movement(
                                             end)))
 
 
+def test_repetition_displaced_by_a_movement_in_brackets():
+    """KINDER (DSGS): patting down, repeated several times while moving right."""
+    got = parse("flathand thumboutmod extfingero palmd chest moved smallmod seqbegin "
+                "repeatfromstartseveral mover seqend")
+    assert got.movement == Repeat(Straight("d", manner=Manner(size="small")), "fromstart",
+                                  several=True, times=2, shift=Straight("r"))
+    plain = parse("flathand extfingero palmd chest moved seqbegin repeatfromstart mover movel "
+                  "seqend")               # not the displacement form: an ordinary group
+    assert plain.movement == Sequence((Repeat(Straight("d")), Sequence((Straight("r"),
+                                                                        Straight("l")))))
+
+
 def test_circle_with_clock_positions_and_manner():
     got = parse("fist extfingero palmd neutralspace circleo smallmod clocku clockd fast")
     assert got.dominant.location == Location("neutral")
@@ -147,7 +159,9 @@ def test_constructs_without_a_place_in_the_description_are_named():
 
 @pytest.mark.parametrize("text, where", [
     ("hamflathand,hamthumbout", "symbol 1 ('hamthumbout'): not a HamNoSys symbol name"),
-    ("\ue001A", "symbol 1 (U+0041"),
+    ("hamflathand,thumboutmod", "symbol 1 ('thumboutmod'): not a HamNoSys symbol name (did "
+                                "you mean hamthumboutmod?)"),
+    ("\ue001\u00e9", "symbol 1 (U+00E9"),
     ("hamflathand,hamextfingeru,hamparend,hammoveo", "symbol 2 (hamparend): expected a movement"),
     ("hamflathand,hamextfingeru,hamseqbegin,hamrepeatfromstart,hamseqend",
      "symbol 3 (hamrepeatfromstart): expected a movement before the repetition"),

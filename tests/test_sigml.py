@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from signllm.errors import BadInputError
 from signllm.notation import (Circle, Constellation, Handshape, Local, Location, Manner, NoMotion,
-                              NonManual, Orientation, Parallel, Posture, Repeat, SignDescription, SplitHands,
-                              Straight, Target, parse_hamnosys, read_sigml)
+                              NonManual, Orientation, Parallel, Posture, Repeat, Sequence,
+                              SignDescription, SplitHands, Straight, Target, parse_hamnosys,
+                              read_sigml)
 from signllm.notation.symbols import to_names
 
 
@@ -115,6 +116,26 @@ def test_gestural_change_posture_circle_wrist_and_unsupported_attributes():
     assert got.unsupported == ("handconfig@ceeopening",)
 
 
+def test_gestural_compound_of_nested_sign_manuals():
+    text = gestural('<sign_manual><handconfig handshape="finger2"/><handconfig extfidir="u"'
+                    ' palmor="l"/><location_bodyarm location="chin"/><directedmotion direction="o"/>'
+                    '</sign_manual><sign_manual both_hands="true" lr_symm="true">'
+                    '<handconfig handshape="flat"/><handconfig extfidir="o" palmor="d"/>'
+                    '<location_bodyarm location="chest"/><nomotion/></sign_manual>')
+    [got] = read_sigml(text)
+    assert got.dominant.location == Location("chin") and got.symmetry is None
+    assert got.movement == Sequence((Straight("o"), Target(Posture(
+        Handshape("flat"), Orientation("o", "d"), Location("chest"))), NoMotion()))
+    assert got.unsupported == ("compound with a different use of the hands",)
+
+
+def test_gestural_repetition_with_a_base_shift():
+    [got] = read_sigml(gestural('<handconfig handshape="flat"/><rpt_motion repetition="fromstart"'
+                                ' repetition_baseshift="r"><directedmotion direction="d"/>'
+                                '</rpt_motion>'))
+    assert got.movement == Repeat(Straight("d"), shift=Straight("r"))
+
+
 def test_every_real_ngt_file_is_read(shared_data):
     files = sorted((shared_data / "sigml-ngt").glob("*.sigml"))
     assert len(files) == 2203
@@ -124,6 +145,18 @@ def test_every_real_ngt_file_is_read(shared_data):
     assert sum(s.movement is not None for s in signs) > 2000
     assert sum(s.nonmanual.mouthing is not None for s in signs) > 2000
     assert time.perf_counter() - started < 10
+
+
+def test_a_notated_sign_from_a_sigml_folder_is_described(tmp_path):
+    from signllm.sign_lexicon import NotatedSign, describe, read_sigml_folder
+    (tmp_path / "HAUS.sigml").write_text(hns(["hamflathand", "hamextfingeru", "hampalml",
+                                              "hamchest"], gloss="HAUS"), "utf-8")
+    [sign] = read_sigml_folder(tmp_path, "sgg").signs
+    got = describe(sign)
+    assert got.gloss == "HAUS" and got.dominant.location == Location("chest")
+    assert got.source == "HAUS.sigml"
+    with pytest.raises(BadInputError, match="notation kind 'pdf'"):
+        describe(NotatedSign("X", (), "sgg", "x", "pdf", "here"))
 
 
 # --------------------------------------------------------------------------- refusals and errors

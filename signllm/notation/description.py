@@ -42,7 +42,8 @@ class Orientation:
 @dataclass(frozen=True)
 class Location:
     site: str = "neutral"                        # body or arm/hand site ("chest", "palm", …)
-    side: str | None = None                      # "left_at", "left_beside", "right_at", "right_beside"
+    side: str | None = None                      # "left_at", "left_beside", "right_at", "right_beside";
+    #                                              of a hand part also "palmar", "dorsal"
     contact: str | None = None                   # "touch", "close", "armextended", "behind", …
     hand_part: str | None = None                 # the part of the hand at the site ("fingertip", …)
     hand_fingers: tuple[int, ...] = ()           # which finger(s) the hand part belongs to
@@ -114,6 +115,7 @@ class Repeat:
     several: bool = False                        # the "several times" variants
     times: int = 1                               # extra repetitions (several → 2)
     manner: Manner = Manner()                    # e.g. decreasing over the repetitions
+    shift: "Straight | None" = None              # each repetition displaced by this movement
 
 
 @dataclass(frozen=True)

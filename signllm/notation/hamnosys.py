@@ -4,18 +4,25 @@ Why a real parser: the notation nests (brackets inside brackets, a `hamplus` tha
 two hands' values, repetitions that wrap what precedes them), so a flat scan cannot tell a
 hand part of a location from one of a constellation. The grammar, dominant hand first:
 
-    sign        = part { [hamplus] part }                  (later parts: a compound)
-    part        = [symmetry {symmetry-mod}] [hamnondominant] [hametc] initial actions
+    sign        = part { [hamplus] part }        (hamplus hamnondominant …: the other hand's
+                                                 values; any other later part: a compound)
+    part        = [symmetry {symmetry-mod}] [hamnondominant] initial actions
     initial     = { handshape | orientation | location | "(" fields "+" fields ")" }
+                  ("(" hand-part "+" hand-part ")" contact: a hand constellation)
+    fields      = [handshape] [orientation] [location]
     handshape   = base {thumb | bending | finger [bending] | finger-part} [hambetween handshape]
-    orientation = [extfinger [hambetween extfinger]] [palm [hambetween palm]]
-    location    = [contact] [side] (site | hand-part) [side] [hambetween location]
-                  [contact] ["[" contact hand-part "]"]
-    actions     = { action {repetition | hamalternatingmotion} }
+    orientation = [extfinger [[hambetween] extfinger]] [palm [hambetween palm]] [hamorirelative]
+    location    = [contact] [side] (site [hand-part] | hand-part [hampalm|hamhandback]) [side]
+                  [hambetween location] [contact] ["[" contact hand-part "]"]
+    actions     = { [manner] action {manner | repetition | hamalternatingmotion} }
     action      = straight | circle | local | wrist | hamnomotion | hamreplace fields
-                | fields (move to) | "[" actions "]" | "(" actions ["+" actions] ")"
-                | fusion-"(" actions ")"
+                | fields (moved to; right after a movement: where it ends)
+                | "[" actions "]" | "(" actions ["+" actions] ")" | fusion-"(" actions ")"
 
+A side symbol before the site is the signer's left, after it the right. Spaces, `hametc`,
+punctuation and coreference marks separate or annotate only. Real lexicons hold slips — a
+bracket left open at the very end, a trailing closer that closes nothing, a closer of the other
+kind: these are read and recorded, never guessed silently.
 Anything read that the description cannot hold goes into `unsupported` by name; alternatives
 `{ a | b }` keep the first choice and are recorded. Errors name the symbol's index and name.
 """
@@ -51,6 +58,11 @@ SYMMETRY_MODS_UNSUPPORTED = {"hamfingerstraightmod", "hamlargemod"}
 LOCATION_START = {S.SITE, S.HANDSITE, S.SIDE, S.CONTACT, S.FINGER, S.FINGERPART}
 POSTURE_START = {S.BASE, S.EXTFINGER, S.PALM} | LOCATION_START
 FIELD_SYMBOLS = POSTURE_START | {S.THUMB, S.BEND, S.BETWEEN, S.ORIRELATIVE}
+MANNERS = {"hamsmallmod": ("size", "small"), "hamlargemod": ("size", "large"),
+           "hamfast": ("speed", "fast"), "hamslow": ("speed", "slow"),
+           "hamtense": ("tense", True), "hamrest": ("rest", True), "hamhalt": ("halt", True),
+           "hamincreasing": ("change", "increasing"), "hamdecreasing": ("change", "decreasing")}
+HAND_SITES = {s.name[len("ham"):] for s in S.SYMBOLS if s.cls == S.HANDSITE}  # arm, hand
 # symbols that carry no structure here: read, recorded in `unsupported`, and skipped
 RECORDED_ONLY = {S.PUNCT, S.ETC, S.MIME, S.COREF}
 
@@ -336,7 +348,7 @@ class _Parser:
         return None
 
     def constellation(self, parts: list[Location]) -> Constellation:
-        contact = self.contact_name(self.take())
+        contact = _strip(self.take(), "ham")
         return Constellation(dominant_part=parts[0].hand_part, nondominant_part=parts[1].hand_part,
                              contact=contact, dominant_fingers=parts[0].hand_fingers,
                              nondominant_fingers=parts[1].hand_fingers)
@@ -431,13 +443,10 @@ class _Parser:
             relative = True
         return Orientation(finger, palm, finger_between, palm_between, relative)
 
-    def contact_name(self, name: str) -> str:
-        return _strip(name, "ham")
-
     def location(self) -> Location:
         contact = None
         if self.cls() == S.CONTACT:
-            contact = self.contact_name(self.take())
+            contact = _strip(self.take(), "ham")
             if self.cls() not in LOCATION_START - {S.CONTACT}:
                 return Location(site=self.last_site, contact=contact)
         loc = self.place()
@@ -445,7 +454,7 @@ class _Parser:
             self.take()
             loc = _replace(loc, second=self.place())
         if self.cls() == S.CONTACT:
-            contact = self.once(contact, self.contact_name(self.take()), "contact of one location")
+            contact = self.once(contact, _strip(self.take(), "ham"), "contact of one location")
         if contact:
             loc = _replace(loc, contact=contact)
         if self.peek() == "hamseqbegin" and self.cls(1) == S.CONTACT and self._location_bracket():
@@ -512,7 +521,7 @@ class _Parser:
         """`[ contact hand-part … ]` after a location: which part of the hand makes the contact."""
         self.enter()
         self.take()
-        contact = self.contact_name(self.take())
+        contact = _strip(self.take(), "ham")
         part, fingers = loc.hand_part, loc.hand_fingers
         if self.cls() in (S.FINGER, S.FINGERPART):
             part, fingers = self.hand_part()
@@ -538,7 +547,10 @@ class _Parser:
                 break
             if top and cls in (S.BASE, S.SYMMETRY, S.NONDOMINANT):
                 break
-            if cls == S.REPEAT:
+            shifted = self.shifted_repeat(items[-1]) if cls == S.SEQBEGIN and items else None
+            if shifted is not None:
+                items[-1] = shifted
+            elif cls == S.REPEAT:
                 owner = items if items else next((o for o in reversed(self.outer) if o), None)
                 if owner is None and not top:
                     raise self.error("a movement before the repetition")
@@ -570,6 +582,22 @@ class _Parser:
                 else:
                     items.append(action)
         return _sequence(items)
+
+    def shifted_repeat(self, body: Movement) -> Repeat | None:
+        """`[ repetition straight ]` after a movement: repeated, each time displaced by the
+        straight movement; None (nothing consumed) when the bracket is not of that form."""
+        if self.cls(1) != S.REPEAT or self.cls(2) != S.STRAIGHT:
+            return None
+        saved = self.pos, len(self.unsupported)
+        self.pos += 1
+        mode, several = REPEATS[self.take()]
+        shift = self.straight()
+        if self.peek() != "hamseqend":      # an ordinary group: read again as one
+            self.pos = saved[0]
+            del self.unsupported[saved[1]:]
+            return None
+        self.take()
+        return Repeat(body, mode, several, 2 if several else 1, shift=shift)
 
     def action(self) -> Movement:
         cls = self.cls()
@@ -657,7 +685,7 @@ class _Parser:
         if not items:
             raise self.error("a movement inside the bracket")
         self.depth -= 1
-        return build(tuple(items))
+        return items[0] if len(items) == 1 else build(tuple(items))
 
     def parallel(self) -> Movement:
         self.enter()
@@ -735,13 +763,6 @@ class _Parser:
                 self.unsupported.append(f"{name} after another {key}")
             values[key] = value
         return Manner(**values)
-
-
-MANNERS = {"hamsmallmod": ("size", "small"), "hamlargemod": ("size", "large"),
-           "hamfast": ("speed", "fast"), "hamslow": ("speed", "slow"),
-           "hamtense": ("tense", True), "hamrest": ("rest", True), "hamhalt": ("halt", True),
-           "hamincreasing": ("change", "increasing"), "hamdecreasing": ("change", "decreasing")}
-HAND_SITES = {site_name(s.name) for s in S.SYMBOLS if s.cls == S.HANDSITE}  # arm and hand
 
 
 def _is_place(action) -> bool:

@@ -392,7 +392,8 @@ class _Gestural(_Reader):
         elif tag == "tgt_motion":
             motion = self.target(element, depth)
         elif tag == "rpt_motion":
-            self.note(element, {"repetition", "second_repetition", "alternating", "speed"})
+            self.note(element, {"repetition", "second_repetition", "alternating", "speed",
+                                "repetition_baseshift"})
             body = _sequence(self.children(element, depth))
             for key in ("repetition", "second_repetition"):
                 value = attrs.get(key)
@@ -405,6 +406,8 @@ class _Gestural(_Reader):
                 body = Repeat(body, mode, several, 2 if several else 1)
             if not isinstance(body, Repeat):
                 body = Repeat(body)
+            if attrs.get("repetition_baseshift"):
+                body = _replace(body, shift=Straight(attrs["repetition_baseshift"]))
             motion = body
         elif tag == "par_motion":
             self.note(element, {"alternating"})

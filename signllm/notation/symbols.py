@@ -7,6 +7,7 @@ Code points are in the private-use area U+E000–U+E0F1, plus seven ASCII marks 
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -253,7 +254,7 @@ SYMBOLS: tuple[Symbol, ...] = tuple(Symbol(*row) for row in _TABLE)
 BY_CHAR: dict[str, Symbol] = {s.char: s for s in SYMBOLS}
 BY_NAME: dict[str, Symbol] = {s.name: s for s in SYMBOLS}
 MAX_SYMBOLS = 10_000               # longer than any real sign by two orders of magnitude
-_NAME_LIST = re.compile(r"\s*ham\w+\s*(,\s*ham\w+\s*)*")
+_LETTER = re.compile(r"[A-Za-z]")        # the Unicode form has none: then it is the names form
 
 
 def to_names(text: str, source: str = "") -> list[str]:
@@ -264,11 +265,14 @@ def to_names(text: str, source: str = "") -> list[str]:
     if len(text) > MAX_SYMBOLS * 32:
         raise BadInputError(f"HamNoSys string longer than {MAX_SYMBOLS} symbols",
                             path=source or None)
-    if _NAME_LIST.fullmatch(text):
+    if _LETTER.search(text):
         names = [n.strip() for n in text.split(",")]
         for i, name in enumerate(names):
             if name not in BY_NAME:
-                raise BadInputError(f"symbol {i} ({name!r}): not a HamNoSys symbol name",
+                close = difflib.get_close_matches(name, BY_NAME, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise BadInputError(f"symbol {i} ({name!r}): not a HamNoSys symbol name{hint}; "
+                                    "expected comma-separated names such as hamflathand",
                                     path=source or None)
     else:
         names = []
