@@ -1,14 +1,21 @@
-"""The `lexicon` generator: real recorded signs, retrieved and joined, with fingerspelling fallback.
+"""The `lexicon` generator: recorded or notated signs, joined, with fingerspelling fallback.
 
 Why: it is both the baseline the SignLLM model is measured against and the way users with their
-own recordings get real signs for their words. A word is produced, in this order, by
-1. a user lexicon (`--lexicon DIR`, spoken-to-signed's `index.csv` + `.pose` layout),
-2. fingerspelling with the language's manual alphabet (real or labelled proxy clips),
-3. otherwise it is reported as skipped, with the reason. If nothing at all can be produced the
+own recordings or notated lexicons get real signs for their words. A word is produced, in this
+order, by
+1. a user's recorded lexicon (`--lexicon DIR`, spoken-to-signed's `index.csv` + `.pose` layout),
+2. a notated sign, synthesised from its HamNoSys / SiGML (`signllm.synthesis`): the user's
+   notated lexicon (`--lexicon FILE.csv` or a folder of `.sigml` files), then the built-in one
+   (DSGS from the `signwriting` package; `signllm.sign_lexicon`),
+3. fingerspelling with the language's manual alphabet (real or labelled proxy clips),
+4. otherwise it is reported as skipped, with the reason. If nothing at all can be produced the
    request fails with NoDataError saying how to add data: motion is never invented.
 
 Clips are read through the core's `.pose` reader (`signllm.formats.read`) into the 50-joint
 layout; holds are joined with eased transitions and pauses from `signllm.fingerspelling.Timing`.
+Synthesised signs know their depth; the fingerspelling clips do not (they are 2D), so in a
+sentence with notated signs a letter's arm is placed at `FINGERSPELLING_DEPTH_M` in front of the
+body, where signers fingerspell, and the result says its depth is known.
 """
 from __future__ import annotations
 
@@ -29,13 +36,15 @@ from .fingerspelling import (HOW_TO_ADD_DATA, PHRASE_PUNCTUATION, SENTENCE_PUNCT
                              spell_word, tokenize, upper)
 from .generation import Frame, GenerationStream, Generator, StreamInfo, WordReport
 from .languages import Language, get_language
-from .skeleton import L_HAND, L_WRIST, PROMPT2SIGN_50, R_HAND, R_WRIST
+from .skeleton import L_HAND, L_WRIST, PROMPT2SIGN_50, R_ELBOW, R_HAND, R_WRIST
 
 log = logging.getLogger(__name__)
 
 INDEX_COLUMNS = ("path", "spoken_language", "signed_language", "start", "end", "words",
                  "glosses", "priority")
 MAX_PHRASE_WORDS = 4
+FINGERSPELLING_DEPTH_M = 0.3   # wrist in front of the neck plane while spelling among signs
+SIGN_TRANSITION_S = 0.2        # between two signs (SignON's co-articulation overlap)
 PUNCTUATION = PHRASE_PUNCTUATION + SENTENCE_PUNCTUATION
 
 
@@ -225,6 +234,23 @@ def sign_segment(entry: LexiconEntry, fps: float, transition: int) -> Segment:
                    transition)
 
 
+def notated_segment(sign, fps: float, transition: int) -> Segment:
+    """A notated sign, synthesised (`signllm.synthesis`) at the sentence's frame rate."""
+    from .sign_lexicon import describe
+    from .synthesis import synthesise
+
+    seq = synthesise(describe(sign), fps=fps)
+    return Segment(seq.joints, (seq.confidence > 0).mean(axis=0).astype(np.float32), transition)
+
+
+def at_spelling_depth(seg: Segment) -> Segment:
+    """A 2D letter among 3D signs: the dominant arm forward, where signers fingerspell."""
+    poses = seg.poses.copy()
+    poses[:, [*R_HAND, R_WRIST], 2] += FINGERSPELLING_DEPTH_M
+    poses[:, R_ELBOW, 2] += FINGERSPELLING_DEPTH_M / 2
+    return Segment(poses, seg.confidence, seg.transition)
+
+
 def render(segments: list[Segment], rest_start: np.ndarray, rest_end: np.ndarray,
            lead_in: int, lead_out: int) -> tuple[np.ndarray, np.ndarray]:
     """Join segments: rest -> eased transitions and holds -> rest. Returns joints, confidence."""
@@ -245,7 +271,7 @@ def render(segments: list[Segment], rest_start: np.ndarray, rest_end: np.ndarray
 class Plan:
     words: list[WordReport]
     gloss: str
-    items: list            # Step (letters, pauses) or ("sign", LexiconEntry)
+    items: list            # Step (letters, pauses), ("sign", LexiconEntry) or ("notated", NotatedSign)
 
 
 class LexiconGenerator(Generator):
@@ -254,13 +280,31 @@ class LexiconGenerator(Generator):
     name = "lexicon"
 
     def __init__(self, lexicon: str | Path | None = None, timing: Timing = Timing(),
-                 fps: float = 25.0):
-        self.user = UserLexicon(lexicon) if lexicon else None
+                 fps: float = 25.0, builtin_signs: bool = True):
+        recorded = lexicon is not None and (Path(lexicon) / "index.csv").is_file()
+        self.user = UserLexicon(lexicon) if recorded else None
+        self.notated_path = Path(lexicon) if lexicon is not None and not recorded else None
+        self.builtin_signs = builtin_signs
         self.timing = timing
         self.fps = fps
 
     def describe(self) -> str:
-        return f"lexicon {self.user.folder} + fingerspelling" if self.user else "fingerspelling clips"
+        sources = [f"lexicon {self.user.folder}"] if self.user else []
+        sources += [f"notated signs {self.notated_path}"] if self.notated_path else []
+        sources += ["built-in notated signs"] if self.builtin_signs else []
+        return " + ".join(sources + ["fingerspelling"])
+
+    def notated(self, language: Language) -> list:
+        """The notated lexicons that hold signs of `language`: the user's, then the built-in."""
+        from .sign_lexicon import builtin_dsgs, open_lexicon
+
+        found = [open_lexicon(self.notated_path, language.code)] if self.notated_path else []
+        if self.builtin_signs:
+            try:
+                found.append(builtin_dsgs())
+            except NoDataError:   # a lean install without the 'signs' extra
+                pass
+        return [lex for lex in found if language.code in lex.languages]
 
     def plan(self, text: str, language: Language, fps: float,
              rng: np.random.Generator | None) -> Plan:
@@ -279,8 +323,19 @@ class LexiconGenerator(Generator):
                 items.extend(schedule(pending, alphabet, fps, self.timing, rng))
                 pending.clear()
 
+        notated = self.notated(language)
         i = 0
         while i < len(tokens):
+            sign, size = self._lookup_notated(tokens, i, language, notated)
+            if sign is not None:
+                flush()
+                phrase = " ".join(tokens[i:i + size])
+                items.append(("notated", sign))
+                words.append(WordReport(phrase, "sign", f"{sign.gloss} ({sign.source}; "
+                                        f"{sign.kind})"))
+                gloss.append(sign.gloss)
+                i += size
+                continue
             entry, size = self._lookup(tokens, i, language)
             if entry is not None:
                 flush()
@@ -318,6 +373,18 @@ class LexiconGenerator(Generator):
         flush()
         return Plan(words, " ".join(gloss), items)
 
+    def _lookup_notated(self, tokens: list[str], i: int, language: Language, notated: list):
+        """A notated sign, unless the user's recordings have one for the same words."""
+        from .sign_lexicon import match_at
+
+        if not notated or not tokens[i][0].isalnum() or self._lookup(tokens, i, language)[0]:
+            return None, 0
+        for lexicon in notated:
+            sign, size = match_at(tokens, i, language.code, language.spoken, lexicon)
+            if sign is not None:
+                return sign, size
+        return None, 0
+
     def _lookup(self, tokens: list[str], i: int, language: Language):
         if self.user is None or not tokens[i][0].isalnum():
             return None, 0
@@ -349,6 +416,7 @@ class LexiconGenerator(Generator):
         root = package_alphabet_dir()
         segments: list[Segment] = []
         transition = max(1, int(round(self.timing.transition * fps)))
+        signed = any(not isinstance(item, Step) and item[0] == "notated" for item in plan.items)
         pause_after = 0
         clips = []
         for item in plan.items:
@@ -358,7 +426,10 @@ class LexiconGenerator(Generator):
             if isinstance(item, Step):
                 alphabet = alphabet or get_alphabet(language)
                 seg = letter_segment(item, alphabet, root, self.timing)
+                seg = at_spelling_depth(seg) if signed else seg
                 clips.append(load_clip(root / alphabet.letters[item.unit].path))
+            elif item[0] == "notated":
+                seg = notated_segment(item[1], fps, max(transition, int(round(SIGN_TRANSITION_S * fps))))
             else:
                 seg = sign_segment(item[1], fps, transition)
                 clips.append(load_clip(item[1].path, item[1].start_ms, item[1].end_ms))
@@ -367,7 +438,13 @@ class LexiconGenerator(Generator):
                 last.poses = np.concatenate([last.poses, np.repeat(last.poses[-1:], pause_after, 0)])
             pause_after = 0
             segments.append(seg)
-        return render(segments, clips[0].joints[0], clips[-1].joints[-1], *self._leads(fps))
+        if signed:
+            from .synthesis import rest_pose
+
+            rest_start = rest_end = rest_pose()
+        else:
+            rest_start, rest_end = clips[0].joints[0], clips[-1].joints[-1]
+        return render(segments, rest_start, rest_end, *self._leads(fps))
 
     def _leads(self, fps: float) -> tuple[int, int]:
         """Frames of the rest -> first letter and last letter -> rest movements."""

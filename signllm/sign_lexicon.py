@@ -237,9 +237,29 @@ def _lemma(word: str, spoken: str) -> str:
         return word
 
 
+def match_at(tokens: list[str], i: int, language: str, spoken: str,
+             lexicon: NotatedLexicon) -> tuple[NotatedSign | None, int]:
+    """The sign for the longest phrase starting at `tokens[i]` (surface form, then the last word's
+    lemma) and how many tokens it covers; (None, 0) where no sign matches."""
+    from .fingerspelling import PHRASE_PUNCTUATION, SENTENCE_PUNCTUATION
+
+    words = []
+    for tok in tokens[i:i + MAX_PHRASE_WORDS]:
+        if tok in SENTENCE_PUNCTUATION + PHRASE_PUNCTUATION:
+            break
+        words.append(tok)
+    for n in range(len(words), 0, -1):
+        phrase = words[:n]
+        sign = (lexicon.lookup(" ".join(phrase), language)
+                or lexicon.lookup(" ".join(phrase[:-1] + [_lemma(phrase[-1], spoken)]), language))
+        if sign is not None:
+            return sign, n
+    return None, 0
+
+
 def plan_words(text: str, language: str, spoken: str, lexicon: NotatedLexicon) -> list[PlannedWord]:
     """Words -> signs, longest phrase first, on surface forms and then on lemmas."""
-    from .fingerspelling import SENTENCE_PUNCTUATION, PHRASE_PUNCTUATION, tokenize
+    from .fingerspelling import PHRASE_PUNCTUATION, SENTENCE_PUNCTUATION, tokenize
 
     tokens = tokenize(text)
     plan: list[PlannedWord] = []
@@ -249,21 +269,7 @@ def plan_words(text: str, language: str, spoken: str, lexicon: NotatedLexicon) -
             plan.append(PlannedWord((), None, tokens[i]))
             i += 1
             continue
-        words = []
-        for tok in tokens[i:i + MAX_PHRASE_WORDS]:
-            if tok in SENTENCE_PUNCTUATION + PHRASE_PUNCTUATION:
-                break
-            words.append(tok)
-        for n in range(len(words), 0, -1):
-            phrase = words[:n]
-            sign = (lexicon.lookup(" ".join(phrase), language)
-                    or lexicon.lookup(" ".join(phrase[:-1] + [_lemma(phrase[-1], spoken)]), language))
-            if sign is not None:
-                plan.append(PlannedWord(tuple(phrase), sign))
-                i += n
-                break
-        else:
-            plan.append(PlannedWord((words[0],), None))
-            i += 1
+        sign, n = match_at(tokens, i, language, spoken, lexicon)
+        plan.append(PlannedWord(tuple(tokens[i:i + max(n, 1)]), sign))
+        i += max(n, 1)
     return plan
-
