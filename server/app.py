@@ -50,12 +50,12 @@ class RunningServer:
         The listener stays open while streams finish so that `Check` answers NOT_SERVING (not
         UNAVAILABLE); health `Watch` calls never count as work and are cancelled at the end."""
         await self.health.enter_graceful_shutdown()
-        self.servicer.draining = True
+        self.servicer.admission.draining = True
         deadline = asyncio.get_running_loop().time() + grace_s
-        while self.servicer.active and asyncio.get_running_loop().time() < deadline:
+        while self.servicer.admission.active and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
-        if self.servicer.active:
-            log.warning("stopping: grace over, cutting %d stream(s)", self.servicer.active)
+        if self.servicer.admission.active:
+            log.warning("stopping: grace over, cutting %d stream(s)", self.servicer.admission.active)
         await self.calls.cut_all()
         await self.server.stop(0)
 

@@ -327,11 +327,9 @@ class LexiconGenerator(Generator):
                 return entry, size
         return None, 0
 
-    def stream(self, text: str, language: str | Language | None = None, *,
+    def stream(self, sentence: str, language: Language, *,
                seed: int | None = None, fps: float | None = None) -> GenerationStream:
-        if language is None:
-            raise BadInputError("the lexicon generator needs a language (e.g. --lang ase)")
-        lang = get_language(language)
+        text, lang = sentence, language
         fps = float(fps or self.fps)
         rng = np.random.default_rng(seed) if seed is not None else None
         plan = self.plan(text, lang, fps, rng)
