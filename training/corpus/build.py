@@ -32,11 +32,11 @@ from tqdm import tqdm
 
 from signllm.atomic import atomic_open
 from signllm.errors import SignLLMError
-from signllm.fingerspelling import (alphabet_status, covered_languages,
-                                    get_alphabet, spell_word, tokenize)
+from signllm.fingerspelling import alphabet_status, covered_languages, get_alphabet, spell_word
 from signllm.formats import write
 from signllm.languages import get_language
 from signllm.lexicon import PUNCTUATION, LexiconGenerator
+from signllm.text import tokens as tokenize
 
 log = logging.getLogger(__name__)
 
