@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import torch
 
 from signllm.atomic import atomic_open
 from signllm.coverage import MANIFEST
-from signllm.errors import SignLLMError
 from signllm.model import checkpoint as ckpt
 from signllm.prompt_frames import frames_file
+from training.entry import entry_point
 
 ASSETS = Path(__file__).resolve().parents[1] / "signllm" / "assets" / "models"
 
@@ -59,17 +58,14 @@ def write_frames(model: ckpt.SignLLMModel, assets: Path) -> str | None:
     return target.name
 
 
+@entry_point
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.bundle", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("checkpoint", type=Path, help="a model.pt written by training.train")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
-    try:
-        entry = bundle(args.checkpoint)
-    except SignLLMError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    entry = bundle(args.checkpoint)
     print(f"bundled {entry['file']}: {entry['parameters']:,} parameters, "
           f"{entry['bytes'] / 1e6:.1f} MB, languages {', '.join(entry['languages'])}")
     return 0

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import copy
 import csv
 import itertools
 import logging
@@ -35,7 +34,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import yaml
 
 from signllm.errors import BadInputError, SignLLMError
 from signllm.model import checkpoint as ckpt
@@ -44,79 +42,15 @@ from signllm.model.config import FRAME_DIM, make_config
 from signllm.model.decoding import generate_batch, pad_ids
 from signllm.model.network import SHARED, SignLLMNet
 from signllm.model.tokenizer import train_tokenizer
+from training.entry import entry_point
 
 from . import data as corpus
+from .config import load_config
 from .calibration import calibrate_durations, calibration_clips
-from .losses import (DEFAULT_TAU, PriorityChannel, duration_loss, masked_losses,
+from .losses import (PriorityChannel, duration_loss, masked_losses,
                      repeat_frame_weights, reward, rl_loss)
 
 log = logging.getLogger("training.train")
-
-DEFAULTS: dict = {
-    "mode": "mlsf",              # mlsf | prompt
-    "frontend": "given",         # gloss front-end recorded in the checkpoint (signllm.langgloss)
-    "model": {"size": "tiny"},   # size name + ModelConfig overrides
-    "tokenizer": {"vocab_size": 512},
-    "data": {"path": None, "language": None, "languages": None, "input": "gloss",
-             "train_split": "train", "dev_split": "dev", "max_frames": 600,
-             "std_floor": 0.01},
-    "train": {"seed": 0, "batch_size": 8, "max_steps": 2000, "lr": 1e-3, "warmup_steps": 50,
-              "min_lr_ratio": 0.1, "weight_decay": 0.0, "grad_clip": 1.0, "noise_factor": 1.0, "counter_noise": 0.0,
-              "counter_weight": 1.0, "duration_weight": 1.0, "eval_every": 100, "save_every": 100,
-              "patience": 0,
-              "repeat_weight": 1.0,  # durations decoder: loss weight on a repeated token's frames
-              "select": "val_dtw",  # validation score for the best model and early stopping:
-                                    # val_dtw (PT DTW, punishes length errors) or val_dtw_mje
-              "threads": 1, "train_languages": None, "init": None,
-              "fps": 25.0, "max_eval": 64},
-    "rl": {"enabled": False, "weight": 1.0, "tau": DEFAULT_TAU},
-    "plc": {"enabled": False, "eta": 1.0, "skip_threshold": 0.5, "warmup_steps": 50},
-}
-
-
-def merge(base: dict, override: dict) -> dict:
-    out = copy.deepcopy(base)
-    for key, value in (override or {}).items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def apply_override(cfg: dict, assignment: str) -> None:
-    """'train.max_steps=500' -> cfg['train']['max_steps'] = 500 (YAML-parsed value)."""
-    if "=" not in assignment:
-        raise BadInputError(f"--set expects KEY=VALUE, got {assignment!r}")
-    key, value = assignment.split("=", 1)
-    node = cfg
-    parts = key.strip().split(".")
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = yaml.safe_load(value)
-
-
-def load_config(path: str | None, overrides: list[str] = ()) -> dict:
-    user = {}
-    if path:
-        p = Path(path)
-        if not p.is_file():
-            raise BadInputError("no such config file", path=p)
-        user = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        if not isinstance(user, dict):
-            raise BadInputError("config must be a YAML mapping", path=p)
-    cfg = merge(DEFAULTS, user)
-    for assignment in overrides:
-        apply_override(cfg, assignment)
-    if cfg["mode"] not in ckpt.MODES:
-        raise BadInputError(f"mode must be one of {', '.join(ckpt.MODES)}, got {cfg['mode']!r}")
-    if cfg["train"]["select"] not in ("val_dtw", "val_dtw_mje"):
-        raise BadInputError(f"train.select must be val_dtw or val_dtw_mje, got {cfg['train']['select']!r}")
-    if not cfg["data"].get("path"):
-        raise BadInputError("set data.path (the corpus folder) in the config or with "
-                            "--set data.path=DIR")
-    return cfg
-
 
 # --------------------------------------------------------------------------- distributed
 
@@ -607,6 +541,7 @@ def train(cfg: dict, out: str | os.PathLike, resume: bool = False, progress: boo
         dist.close()
 
 
+@entry_point
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m training.train", description=__doc__,
@@ -621,16 +556,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        overrides = list(args.set)
-        if args.train_languages:
-            overrides.append(f"train.train_languages={args.train_languages}")
-        cfg = load_config(args.config, overrides)
-        out = args.out or str(Path("runs") / Path(args.config or "run").stem)
-        result = train(cfg, out, resume=args.resume, progress=not args.quiet)
-    except SignLLMError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    overrides = list(args.set)
+    if args.train_languages:
+        overrides.append(f"train.train_languages={args.train_languages}")
+    cfg = load_config(args.config, overrides)
+    out = args.out or str(Path("runs") / Path(args.config or "run").stem)
+    result = train(cfg, out, resume=args.resume, progress=not args.quiet)
     if int(os.environ.get("RANK", "0")) == 0:
         print(f"done: {result['step']} steps, best validation {cfg['train']['select']} "
               f"{result['best_val_dtw']:.4f}; "

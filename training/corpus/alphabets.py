@@ -24,6 +24,7 @@ from signllm.languages import get_language
 from signllm.lexicon import package_alphabet_dir
 from signllm.skeleton import L_HAND, R_HAND
 from signllm.text import letter_upper
+from training.entry import entry_point
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "signllm" / "assets" / "alphabets.json"
 SLOW_MPS = 0.5        # the hand is "holding" below this speed (m/s); rest<->sign moves are faster
@@ -77,6 +78,7 @@ def build_index(root: Path, languages: list[str] | None = None, progress: bool =
     return index
 
 
+@entry_point
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -24,6 +24,7 @@ from signllm.fingerspelling import covered_languages, get_alphabet
 from signllm.languages import get_language
 from signllm.lexicon import LexiconGenerator, resample
 from training.corpus.build import SHARED_DATA, BuildOptions, make_items
+from training.entry import entry_point
 
 from .model import SPACE, Recognizer, RecognizerConfig, features, letter_error_rate
 
@@ -140,6 +141,7 @@ def train(languages: list[str], out: Path, steps: int, per_language: int, batch_
     return {"seconds": time.time() - start, "ler_on_training_renders": ler, "classes": len(classes)}
 
 
+@entry_point
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.recognizer.train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
