@@ -1,6 +1,6 @@
 """Gloss front-ends (text -> gloss tokens) and LangGloss (a language tag before every token).
 
-LangGloss (research-notes §1) is the Prompt2LangGloss model's intermediate input:
+LangGloss (SignLLM's Prompt2LangGloss, docs/model.md) is that model's intermediate input:
 "ASL H-E-L-L-O ASL W-O-R-L-D" - the SignLLM name of the language before each gloss token.
 
 A checkpoint records the front-end it was trained with; the generator turns user text into

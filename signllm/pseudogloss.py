@@ -1,6 +1,6 @@
 """Sign2GPT pseudo-glosses: the content words of a spoken sentence as lower-cased lemmas.
 
-Sign2GPT's rule (research-notes §4): keep the tokens whose universal part of speech is NOUN,
+Sign2GPT's rule (docs/evaluation.md): keep the tokens whose universal part of speech is NOUN,
 NUM, ADV, PRON, PROPN, ADJ or VERB, as lower-cased lemmas, in sentence order, duplicates kept.
 They serve two jobs: the targets of the back-translator's pose-encoder pretraining, and a plain
 text -> gloss front end where no gloss annotation exists.

@@ -10,7 +10,8 @@ into a random Prompt2Sign question template of its language) and OUT/corpus.json
 alphabet status, counts).
 
 Why this way: the only real sign poses we may build on are the letter clips of `spoken-to-signed`
-(research-notes §3). Texts are real: How2Sign and PHOENIX sentences from the shared samples
+(600 real fingerspelling clips on PyPI; Prompt2Sign's own sources are mostly not
+redistributable, see MODEL_CARD.md). Texts are real: How2Sign and PHOENIX sentences from the shared samples
 (read at build time only, never copied into the package) and frequency-ranked word lists of the
 `wordfreq` package. Splits hold out whole words: every word type belongs to exactly one split,
 so no test word was seen in training. Items are kept to a few words so sequences stay
