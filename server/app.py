@@ -15,7 +15,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from signllm.errors import BadInputError
 from signllm_api.v1 import signllm_pb2 as pb
 
-from . import reflection_v1
+from . import defaults, reflection_v1
 from .auth import TokenInterceptor
 from .decoding import Calls, add_service, health_servicer
 from .servicer import ServerOptions, SignLLMServicer
@@ -27,12 +27,12 @@ MAX_MESSAGE = 16 * 1024 * 1024  # a GLB avatar fits; requests are tiny
 
 @dataclass
 class ServeConfig:
-    host: str = "127.0.0.1"
-    port: int = 50051
+    host: str = defaults.HOST
+    port: int = defaults.PORT
     token: str | None = None
     tls_cert: bytes | None = None
     tls_key: bytes | None = None
-    grace_s: float = 10.0
+    grace_s: float = defaults.GRACE_S
     options: ServerOptions = field(default_factory=ServerOptions)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from signllm.generation import DEFAULT_GENERATOR, DEFAULT_MODE, Generator, load_generator
 
+from . import defaults
 from .limits import Limits
 
 
@@ -16,7 +17,7 @@ class ServerOptions:
     model: str | None = None  # a user's SignLLM checkpoint, used for every signllm request
     smplx_model: str | None = None
     limits: Limits = field(default_factory=Limits)
-    workers: int = 0          # generation/fitting threads; 0 = one per CPU core
+    workers: int = defaults.WORKERS  # generation/fitting threads; 0 = one per CPU core
 
 
 class Models:

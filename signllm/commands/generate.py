@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from signllm.generation import DEFAULT_GENERATOR
+from signllm.generation import DEFAULT_GENERATOR, GENERATORS, MODES
 
 HELP = "generate sign poses for a sentence or a prompt (.pose/.skels/.npz, or .glb/.bvh/.mp4)"
 
@@ -32,10 +32,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path,
                         help="output file: " + ", ".join(KEYPOINT_SUFFIXES + MOTION_SUFFIXES)
                         + " (omit to only print what would be signed)")
-    parser.add_argument("--mode", choices=("mlsf", "prompt"),
+    parser.add_argument("--mode", choices=MODES,
                         help="SignLLM model: 'mlsf' (one decoder per language) or 'prompt' "
                         "(Prompt2LangGloss); default: prompt for prompts, else mlsf")
-    parser.add_argument("--generator", choices=("signllm", "lexicon"),
+    parser.add_argument("--generator", choices=tuple(GENERATORS),
                         help=f"'signllm' (the trained model) or 'lexicon' (real clips joined); "
                         f"default: {DEFAULT_GENERATOR} (measured better; MODEL_CARD.md), or "
                         "lexicon when --lexicon is given")
