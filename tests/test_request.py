@@ -73,3 +73,18 @@ def test_lexicon_with_an_unquoted_prompt_never_imports_torch(tmp_path):
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     assert "sentence:  Wie geht es dir?" in done.stdout
+
+
+def test_a_custom_checkpoint_loads_once_and_reads_the_prompt(monkeypatch, capsys):
+    from signllm.cli import main
+    from signllm.coverage import bundled_model_path
+    from signllm.model import checkpoint as ckpt
+
+    loads = []
+    real = ckpt.load
+    monkeypatch.setattr(ckpt, "load", lambda path, *a, **k: loads.append(path) or real(path, *a, **k))
+    assert main(["generate", "How do you sign good morning?", "--generator", "signllm",
+                 "--model", str(bundled_model_path("prompt"))]) == 0
+    assert len(loads) == 1
+    printed = capsys.readouterr().out
+    assert "sentence:  good morning" in printed and "gloss:     ASL G-O-O-D ASL M-O-R-N-I-N-G" in printed
