@@ -321,3 +321,16 @@ def test_prompt_names_sentence_and_language(live):
     out = list(stub.Generate(pb.GenerateRequest(prompt="How do you sign 'hi' in ASL?"), timeout=60))
     assert out[0].header.language == "ase" and out[0].header.text == "hi"
     assert out[-1].status.code == pb.Status.SUCCESS
+
+
+def test_a_custom_checkpoint_is_one_generator_whatever_the_mode(monkeypatch):
+    from signllm.coverage import bundled_model_path
+    from signllm.model import checkpoint as ckpt
+
+    loads = []
+    real = ckpt.load
+    monkeypatch.setattr(ckpt, "load", lambda path, *a, **k: loads.append(path) or real(path, *a, **k))
+    models = Models(ServerOptions(generator="signllm", model=str(bundled_model_path("mlsf"))))
+    assert models.generator("signllm", "prompt") is models.generator("signllm", "mlsf")
+    assert models.custom("signllm", "prompt") is models.generator("signllm", "mlsf")
+    assert models.custom("lexicon", "mlsf") is None and len(loads) == 1
