@@ -175,7 +175,7 @@ def test_undecodable_body_is_invalid_argument(small_server):
 
 def test_invalid_request_while_full_is_invalid_argument(small_server):
     servicer = small_server.servicer
-    servicer.active += 2  # the server is full
+    servicer.admission.active += 2  # the server is full
     try:
         with _channel(small_server) as channel:
             stub = pb_grpc.SignLLMStub(channel)
@@ -184,7 +184,7 @@ def test_invalid_request_while_full_is_invalid_argument(small_server):
             err = _error(stub.Generate(pb.GenerateRequest(text="hi", language="ase"), timeout=30))
             assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     finally:
-        servicer.active -= 2
+        servicer.admission.active -= 2
 
 
 def test_cli_default_seed_and_server_give_the_same_frames(small_server, tmp_path):
