@@ -48,6 +48,17 @@ def error_status(exc: Exception) -> tuple[grpc.StatusCode, str]:
     return grpc.StatusCode.INTERNAL, f"internal error: {type(exc).__name__}: {exc}"
 
 
+
+class ClientGone(Exception):
+    """The client cancelled or disconnected while frames were being written."""
+
+
+async def _write(context, message) -> None:
+    try:
+        await context.write(message)
+    except Exception as exc:  # grpc raises its internal ExecuteBatchError once the peer has gone
+        raise ClientGone() from exc
+
 class SignLLMServicer(pb_grpc.SignLLMServicer):
     def __init__(self, options: ServerOptions, models: Models | None = None,
                  executor: ThreadPoolExecutor | None = None):
@@ -72,6 +83,8 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
                     await self._send(job, req, context, record, t0)
                 finally:
                     self.pipeline.close(job)
+        except ClientGone:  # a write found the stream closed: nobody is left to tell
+            record["outcome"] = "CANCELLED"
         except asyncio.CancelledError:
             record["outcome"] = "CANCELLED"  # a client gone, or cut at the end of a drain: one log line
             raise
@@ -88,7 +101,7 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
     async def _send(self, job, req, context, record: dict, t0: float) -> None:
         """Header, paced frames, then the success status; `record` counts for the log line."""
         record["language"] = job.header.language
-        await context.write(pb.GenerateResponse(header=job.header))
+        await _write(context, pb.GenerateResponse(header=job.header))
         pacer = Pacer(req.pacing == pb.PACING_REALTIME)
         async with aclosing(self.pipeline.chunks(job)) as chunks:
             async for frames in chunks:
@@ -96,9 +109,9 @@ class SignLLMServicer(pb_grpc.SignLLMServicer):
                     await pacer.wait(frame.time_code)
                     if record["ttff_ms"] is None:
                         record["ttff_ms"] = round(1000 * (pacer.start - t0), 1)
-                    await context.write(pb.GenerateResponse(frame=frame))
+                    await _write(context, pb.GenerateResponse(frame=frame))
                     record["frames"] += 1
-        await context.write(pb.GenerateResponse(status=pb.Status(
+        await _write(context, pb.GenerateResponse(status=pb.Status(
             code=pb.Status.SUCCESS, message="ok", frames_sent=record["frames"],
             time_to_first_frame_s=(record["ttff_ms"] or 0) / 1000,
             total_s=time.perf_counter() - t0, duration_s=record["frames"] / job.header.fps)))
