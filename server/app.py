@@ -15,7 +15,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from signllm.errors import BadInputError
 from signllm_api.v1 import signllm_pb2 as pb
 
-from . import reflection_v1
+from . import defaults, reflection_v1
 from .auth import TokenInterceptor
 from .decoding import Calls, add_service, health_servicer
 from .servicer import ServerOptions, SignLLMServicer
@@ -27,12 +27,12 @@ MAX_MESSAGE = 16 * 1024 * 1024  # a GLB avatar fits; requests are tiny
 
 @dataclass
 class ServeConfig:
-    host: str = "127.0.0.1"
-    port: int = 50051
+    host: str = defaults.HOST
+    port: int = defaults.PORT
     token: str | None = None
     tls_cert: bytes | None = None
     tls_key: bytes | None = None
-    grace_s: float = 10.0
+    grace_s: float = defaults.GRACE_S
     options: ServerOptions = field(default_factory=ServerOptions)
 
 
@@ -50,12 +50,12 @@ class RunningServer:
         The listener stays open while streams finish so that `Check` answers NOT_SERVING (not
         UNAVAILABLE); health `Watch` calls never count as work and are cancelled at the end."""
         await self.health.enter_graceful_shutdown()
-        self.servicer.draining = True
+        self.servicer.admission.draining = True
         deadline = asyncio.get_running_loop().time() + grace_s
-        while self.servicer.active and asyncio.get_running_loop().time() < deadline:
+        while self.servicer.admission.active and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
-        if self.servicer.active:
-            log.warning("stopping: grace over, cutting %d stream(s)", self.servicer.active)
+        if self.servicer.admission.active:
+            log.warning("stopping: grace over, cutting %d stream(s)", self.servicer.admission.active)
         await self.calls.cut_all()
         await self.server.stop(0)
 

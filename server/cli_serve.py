@@ -3,34 +3,41 @@ from __future__ import annotations
 
 import argparse
 
+from signllm.generation import DEFAULT_GENERATOR, DEFAULT_MODE, GENERATORS, MODES
+
+from . import defaults
+
 HELP = "serve generation as a gRPC stream (signllm.v1) for Unity, Unreal and other clients"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1",
+    parser.add_argument("--host", default=defaults.HOST,
                         help="address to bind (default: loopback only; 0.0.0.0 exposes it)")
-    parser.add_argument("--port", type=int, default=50051, help="TCP port (0 = any free port)")
+    parser.add_argument("--port", type=int, default=defaults.PORT,
+                        help=f"TCP port (0 = any free port; default {defaults.PORT})")
     auth = parser.add_mutually_exclusive_group()
     auth.add_argument("--token", help="require 'authorization: Bearer TOKEN' on every call "
                       "(visible in the process list: prefer --token-file)")
     auth.add_argument("--token-file", help="file whose first line is the token")
     parser.add_argument("--tls-cert", help="PEM certificate chain (with --tls-key) to serve TLS")
     parser.add_argument("--tls-key", help="PEM private key for --tls-cert")
-    parser.add_argument("--max-streams", type=int, default=64,
-                        help="concurrent Generate streams; more get RESOURCE_EXHAUSTED (default 64)")
-    parser.add_argument("--max-text-length", type=int, default=1000,
-                        help="longest accepted text or prompt in characters (default 1000)")
-    parser.add_argument("--generator", choices=("lexicon", "signllm"), default="lexicon",
-                        help="default generator when a request names none (default lexicon)")
-    parser.add_argument("--mode", choices=("mlsf", "prompt"), default="mlsf",
-                        help="default SignLLM mode when a request names none")
+    parser.add_argument("--max-streams", type=int, default=defaults.MAX_STREAMS,
+                        help="concurrent Generate streams; more get RESOURCE_EXHAUSTED "
+                        f"(default {defaults.MAX_STREAMS})")
+    parser.add_argument("--max-text-length", type=int, default=defaults.MAX_TEXT_LENGTH,
+                        help="longest accepted text or prompt in characters "
+                        f"(default {defaults.MAX_TEXT_LENGTH})")
+    parser.add_argument("--generator", choices=tuple(GENERATORS), default=DEFAULT_GENERATOR,
+                        help=f"default generator when a request names none (default {DEFAULT_GENERATOR})")
+    parser.add_argument("--mode", choices=MODES, default=DEFAULT_MODE,
+                        help=f"default SignLLM mode when a request names none (default {DEFAULT_MODE})")
     parser.add_argument("--model", help="SignLLM checkpoint (default: the bundled one for the mode)")
     parser.add_argument("--smplx-model", help="SMPL-X .npz (or folder) for the body; default "
                         "$SIGNLLM_SMPLX_MODEL, else the licence-free mannequin")
-    parser.add_argument("--workers", type=int, default=0,
+    parser.add_argument("--workers", type=int, default=defaults.WORKERS,
                         help="threads for generation and fitting (default: one per CPU core)")
-    parser.add_argument("--grace", type=float, default=10.0,
-                        help="seconds running streams get to finish on SIGTERM (default 10)")
+    parser.add_argument("--grace", type=float, default=defaults.GRACE_S,
+                        help=f"seconds running streams get to finish on SIGTERM (default {defaults.GRACE_S:g})")
 
 
 def _read(path: str | None, what: str) -> bytes | None:
@@ -82,7 +89,7 @@ def run(args) -> int:
 
     from .app import ServeConfig, serve
     from .limits import Limits
-    from .servicer import ServerOptions
+    from .models import ServerOptions
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise BadInputError("--tls-cert and --tls-key go together")

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 import grpc
 
+from signllm.generation import GENERATORS, MODES
 from signllm_api.v1 import signllm_pb2 as pb
+
+from . import defaults
 
 MIN_FPS, MAX_FPS = 1.0, 120.0
 MAX_BETAS, MAX_ABS_BETA = 10, 5.0
 MAX_ID_LENGTH = 128
-GENERATORS = ("signllm", "lexicon")
-MODES = ("mlsf", "prompt")
 
 
 class RequestError(Exception):
@@ -25,8 +26,8 @@ class RequestError(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    max_text_length: int = 1000
-    max_streams: int = 64
+    max_text_length: int = defaults.MAX_TEXT_LENGTH
+    max_streams: int = defaults.MAX_STREAMS
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ labelled), or has no data.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,6 +22,7 @@ import numpy as np
 
 from .errors import NoDataError
 from .languages import Language, get_language
+from .text import letter_upper, tokens
 
 # sign language -> (clip set in spoken-to-signed, status, note shown wherever the alphabet is used)
 ALPHABET_SOURCES: dict[str, tuple[str, str, str]] = {
@@ -53,7 +53,6 @@ HOW_TO_ADD_DATA = ("add data: pass --lexicon DIR with your own recorded signs in
 # it (German umlauts and sharp s), then fall back to the letter without its diacritics.
 TRANSLITERATIONS = {"ß": "SS", "ẞ": "SS", "Ä": "AE", "Ö": "OE", "Ü": "UE"}
 
-TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[.,!?;:]")
 PHRASE_PUNCTUATION = ",;:"
 SENTENCE_PUNCTUATION = ".!?"
 
@@ -97,13 +96,6 @@ class SpelledToken:
         return self.text if self.punctuation else "-".join(self.units)
 
 
-def upper(text: str, spoken: str) -> str:
-    """Upper-case as the written language does: Turkish i -> İ and ı -> I; ß stays ß."""
-    if spoken == "tr":
-        text = text.replace("i", "İ").replace("ı", "I")
-    return "".join(ch if ch in "ßẞ" else ch.upper() for ch in text)
-
-
 @lru_cache(maxsize=1)
 def _index() -> dict:
     """The bundled alphabet index (built by `python -m training.corpus.alphabets`)."""
@@ -136,11 +128,6 @@ def covered_languages() -> list[str]:
     return [code for code in ALPHABET_SOURCES if code in _index()]
 
 
-def tokenize(text: str) -> list[str]:
-    """Words (letters/digits, inner apostrophes kept) and pause-bearing punctuation marks."""
-    return TOKEN_RE.findall(unicodedata.normalize("NFC", text))
-
-
 def _fallback(char: str) -> str:
     if char in TRANSLITERATIONS:
         return TRANSLITERATIONS[char]
@@ -154,7 +141,7 @@ def spell_word(word: str, alphabet: Alphabet) -> SpelledToken:
     Letters the alphabet lacks are transliterated (Ä -> AE, é -> E); what still has no clip
     (a digit, a Q in the Turkish alphabet) is listed in `missing`, never silently dropped.
     """
-    chars = upper(word.replace("'", "").replace("’", ""), alphabet.spoken)
+    chars = letter_upper(word.replace("'", "").replace("’", ""), alphabet.spoken)
     units: list[str] = []
     missing: list[str] = []
     longest = alphabet.longest_unit
@@ -178,13 +165,13 @@ def spell_word(word: str, alphabet: Alphabet) -> SpelledToken:
 
 def spell(text: str, language: str | Language) -> list[SpelledToken]:
     alphabet = get_alphabet(language)
-    tokens = []
-    for token in tokenize(text):
+    spelled = []
+    for token in tokens(text):
         if token in PHRASE_PUNCTUATION + SENTENCE_PUNCTUATION:
-            tokens.append(SpelledToken(token, [], [], punctuation=True))
+            spelled.append(SpelledToken(token, [], [], punctuation=True))
         else:
-            tokens.append(spell_word(token, alphabet))
-    return tokens
+            spelled.append(spell_word(token, alphabet))
+    return spelled
 
 
 def spell_gloss(text: str, language: str | Language) -> str:

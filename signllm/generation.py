@@ -1,8 +1,12 @@
 """The generator interface every text -> pose producer implements.
 
-`stream()` is the primitive: it returns the information known before the first frame (the
-LangGloss the generator understood, how each word will be produced) plus an iterator that yields
-frames as they are decoded. `generate()` collects a stream into a `PoseSequence`.
+`stream(sentence, language)` is the primitive, with one meaning for every generator: `sentence`
+is the text to sign (never a prompt: `signllm.request.resolve` has already taken it out of one)
+and `language` a resolved `Language`. Each generator turns the sentence into its own input (the
+SignLLM model: gloss or LangGloss by its checkpoint's front-end; the lexicon: words and letters)
+and returns the information known before the first frame (the gloss it understood, how each word
+will be produced) plus an iterator that yields frames as they are decoded. `generate()` collects
+a stream into a `PoseSequence`.
 """
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ from typing import Iterator
 
 import numpy as np
 
-from .languages import Language
+from .languages import Language, get_language
 from .pose import PoseSequence
+from .prompt_frames import PromptFrames
 from .skeleton import PROMPT2SIGN_50, Skeleton
 
 
@@ -65,13 +70,15 @@ class Generator:
     """Base class: subclasses implement `stream`."""
 
     name = "generator"
+    prompt_frames: PromptFrames | None = None  # its own learned prompt frames, if it has any
 
-    def stream(self, text: str, language: str | Language | None = None, *,
+    def stream(self, sentence: str, language: Language, *,
                seed: int | None = None, fps: float | None = None) -> GenerationStream:
         raise NotImplementedError
 
-    def generate(self, text: str, language: str | Language | None = None, **options) -> PoseSequence:
-        return self.stream(text, language, **options).collect()
+    def generate(self, sentence: str, language: str | Language, **options) -> PoseSequence:
+        """`stream` collected; `language` may also be a name here (a convenience for scripts)."""
+        return self.stream(sentence, get_language(language), **options).collect()
 
 
 # name -> "module:factory"; each factory takes keyword options and returns a Generator.
@@ -79,17 +86,9 @@ GENERATORS = {
     "signllm": "signllm.model.generator:load_signllm_generator",
     "lexicon": "signllm.lexicon:load_lexicon_generator",
 }
-
-
-def prompt_frames(checkpoint: str | None = None):
-    """Learned prompt frames (signllm.prompt_frames) of a Prompt2LangGloss checkpoint, default
-    the bundled one; None where there is none or torch is not installed (lean install), so
-    unquoted prompts then read as plain text."""
-    try:
-        from .model.generator import checkpoint_prompt_frames
-    except ImportError:
-        return None
-    return checkpoint_prompt_frames(checkpoint)
+MODES = ("mlsf", "prompt")   # the SignLLM model's: one decoder per language, or Prompt2LangGloss
+DEFAULT_GENERATOR = "lexicon"   # chosen by measurement: see MODEL_CARD.md, "Which generator"
+DEFAULT_MODE = "mlsf"
 
 
 def load_generator(name: str = "signllm", **options) -> Generator:

@@ -1,12 +1,12 @@
 """Gloss front-ends (text -> gloss tokens) and LangGloss (a language tag before every token).
 
-LangGloss (research-notes §1) is the Prompt2LangGloss model's intermediate input:
+LangGloss (SignLLM's Prompt2LangGloss, docs/model.md) is that model's intermediate input:
 "ASL H-E-L-L-O ASL W-O-R-L-D" - the SignLLM name of the language before each gloss token.
 
 A checkpoint records the front-end it was trained with; the generator turns user text into
 gloss with the same one:
 - "given":       the text already is gloss (space-separated tokens), used as is;
-- "words":       upper-cased word tokens (Turkish-aware: i -> İ), punctuation dropped;
+- "words":       upper-cased words (signllm.text: ß -> SS, Turkish i -> İ), punctuation dropped;
 - "fingerspell": `signllm.fingerspelling.spell_gloss` ("H-E-L-L-O W-O-R-L-D");
 - "pseudogloss": `signllm.pseudogloss.pseudo_gloss` (Sign2GPT-style lemmas), upper-cased.
 The last two are imported by name when used, so this module stays light.
@@ -14,22 +14,13 @@ The last two are imported by name when used, so this module stays light.
 from __future__ import annotations
 
 import importlib
-import re
-import unicodedata
 from typing import Callable
 
 from .errors import BadInputError
 from .languages import LANGUAGES, Language, get_language
+from .text import gloss_upper, nfc, words
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _TAGS = {lang.signllm_name: lang for lang in LANGUAGES}
-
-
-def upper(word: str, spoken: str) -> str:
-    """Upper case as the spoken language writes it (Turkish/Azeri dotted i)."""
-    if spoken in ("tr", "az"):
-        word = word.replace("i", "İ").replace("ı", "I")
-    return word.upper()
 
 
 def _given(text: str, language: Language) -> list[str]:
@@ -37,7 +28,7 @@ def _given(text: str, language: Language) -> list[str]:
 
 
 def _words(text: str, language: Language) -> list[str]:
-    return [upper(w, language.spoken) for w in _WORD.findall(text)]
+    return [gloss_upper(w, language.spoken) for w in words(text)]
 
 
 def _fingerspell(text: str, language: Language) -> list[str]:
@@ -46,7 +37,7 @@ def _fingerspell(text: str, language: Language) -> list[str]:
 
 def _pseudogloss(text: str, language: Language) -> list[str]:
     tokens = importlib.import_module("signllm.pseudogloss").pseudo_gloss(text, language.spoken)
-    return [upper(t, language.spoken) for t in tokens]
+    return [gloss_upper(t, language.spoken) for t in tokens]
 
 
 FRONTENDS: dict[str, Callable[[str, Language], list[str]]] = {
@@ -58,7 +49,7 @@ def gloss_tokens(text: str, language: str | Language, frontend: str = "given") -
     """Text -> gloss tokens with the named front-end (NFC-normalised)."""
     if frontend not in FRONTENDS:
         raise BadInputError(f"unknown gloss front-end {frontend!r}; choose from {', '.join(FRONTENDS)}")
-    return FRONTENDS[frontend](unicodedata.normalize("NFC", text), get_language(language))
+    return FRONTENDS[frontend](nfc(text), get_language(language))
 
 
 def to_langgloss(gloss_tokens: list[str] | str, language: str | Language) -> str:

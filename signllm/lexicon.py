@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import importlib.util
 import logging
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,10 +32,11 @@ import numpy as np
 from .errors import BadInputError, NoDataError
 from .fingerspelling import (HOW_TO_ADD_DATA, PHRASE_PUNCTUATION, SENTENCE_PUNCTUATION, Alphabet,
                              SpelledToken, Step, Timing, alphabet_status, get_alphabet, schedule,
-                             spell_word, tokenize, upper)
+                             spell_word)
 from .generation import Frame, GenerationStream, Generator, StreamInfo, WordReport
 from .languages import Language, get_language
 from .skeleton import L_HAND, L_WRIST, PROMPT2SIGN_50, R_ELBOW, R_HAND, R_WRIST
+from .text import gloss_upper, phrase_key, tokens as tokenize
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class UserLexicon:
         self._by_phrase: dict[tuple[str, str], list[LexiconEntry]] = {}
         for entry in self.entries:
             for phrase in {entry.words, entry.glosses}:
-                key = normalise_phrase(phrase)
+                key = phrase_key(phrase)
                 if key:
                     self._by_phrase.setdefault((entry.signed_language, key), []).append(entry)
         for candidates in self._by_phrase.values():
@@ -122,16 +122,12 @@ class UserLexicon:
 
     def lookup(self, words: list[str], language: Language) -> LexiconEntry | None:
         keys = {language.code, language.signllm_name.casefold(), *(a.casefold() for a in language.aliases)}
-        phrase = normalise_phrase(" ".join(words))
+        phrase = phrase_key(" ".join(words))
         for key in keys:
             found = self._by_phrase.get((key, phrase))
             if found:
                 return found[0]
         return None
-
-
-def normalise_phrase(text: str) -> str:
-    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
 
 
 # --------------------------------------------------------------------------- clips
@@ -343,7 +339,7 @@ class LexiconGenerator(Generator):
                 items.append(("sign", entry))
                 words.append(WordReport(phrase, "lexicon", f"{entry.path.name} "
                                         f"[{entry.start_ms}-{entry.end_ms or 'end'} ms]"))
-                gloss.append(entry.glosses or upper(phrase, language.spoken).replace(" ", "-"))
+                gloss.append(entry.glosses or gloss_upper(phrase, language.spoken).replace(" ", "-"))
                 i += size
                 continue
             token = tokens[i]
@@ -394,11 +390,9 @@ class LexiconGenerator(Generator):
                 return entry, size
         return None, 0
 
-    def stream(self, text: str, language: str | Language | None = None, *,
+    def stream(self, sentence: str, language: Language, *,
                seed: int | None = None, fps: float | None = None) -> GenerationStream:
-        if language is None:
-            raise BadInputError("the lexicon generator needs a language (e.g. --lang ase)")
-        lang = get_language(language)
+        text, lang = sentence, language
         fps = float(fps or self.fps)
         rng = np.random.default_rng(seed) if seed is not None else None
         plan = self.plan(text, lang, fps, rng)

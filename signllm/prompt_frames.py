@@ -11,12 +11,16 @@ learning are read too (measured by cross-validation over templates in
 tests/test_prompts_templates.py).
 
 Frames are data learned from a corpus; they travel inside the Prompt2LangGloss checkpoint that
-learned them, as plain JSON-able lists, so nothing of a training corpus ships on its own.
+learned them, as plain JSON-able lists, so nothing of a training corpus ships on its own. The
+bundled model's frames are also written beside it as JSON (`python -m training.bundle`), so that
+reading a prompt never needs torch (`bundled_frames`).
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -127,3 +131,21 @@ class PromptFrames:
         if self._vocab is None:
             self._vocab = {w for ctx in self.left | self.right for w in ctx} - {START, END}
         return self._vocab
+
+
+def frames_file(mode: str) -> str:
+    """File name of a bundled model's frames, beside its checkpoint in signllm/assets/models/."""
+    return f"{mode}.frames.json"
+
+
+@lru_cache(maxsize=1)
+def bundled_frames() -> PromptFrames | None:
+    """The bundled Prompt2LangGloss model's frames (None without one), read without torch."""
+    from importlib import resources
+
+    from .coverage import MODELS_PACKAGE
+
+    path = resources.files(MODELS_PACKAGE).joinpath(frames_file("prompt"))
+    if not path.is_file():
+        return None
+    return PromptFrames.from_dict(json.loads(path.read_text(encoding="utf-8")))

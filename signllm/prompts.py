@@ -23,13 +23,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
 from .errors import BadInputError
 from .languages import Language, get_language
 from .prompt_frames import PromptFrames
+from .text import HANGUL, WORD, fold, has_hangul, nfc
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class ParsedPrompt:
 _PAIRS = [("“", "”"), ("„", "“"), ("„", "”"), ("«", "»"), ("‹", "›"), ("「", "」"),
           ("『", "』"), ("‘", "’"), ("‚", "‘")]
 _OPEN = r"(?:(?<=^)|(?<=[\s(\[:,¿¡]))"
-_STRICT_CLOSE = r"(?=$|[\s?.!,;:)\]]|[\uac00-\ud7a3])"
+_STRICT_CLOSE = rf"(?=$|[\s?.!,;:)\]]|[{HANGUL}])"
 _STRAIGHT = [re.compile(_OPEN + q + r"(.+?)" + q + _STRICT_CLOSE) for q in ("'", '"')]
 _RELAXED = [re.compile(_OPEN + q + r"(.+?)" + q + r"(?=\w)") for q in ("'", '"')]
 _BRACKETED = [re.compile(re.escape(a) + r"(.+?)" + re.escape(b)) for a, b in _PAIRS]
@@ -97,14 +97,14 @@ def _quoted(text: str) -> tuple[str, tuple[int, int]] | None:
 def mentioned_language(text: str) -> Language | None:
     """The sign language named in `text`, if any (the earliest mention)."""
     hits = []
-    folded = text.casefold()
+    folded = fold(text)
     for code, names in _NAMES.items():
         for name in names:
             if name.isupper() or "-" in name and name.upper() == name:
                 for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
                     hits.append((m.start(), -len(name), code))
             else:
-                for m in re.finditer(rf"(?<!\w){re.escape(name.casefold())}", folded):
+                for m in re.finditer(rf"(?<!\w){re.escape(fold(name))}", folded):
                     hits.append((m.start(), -len(name), code))
     for code in _CODES:
         for m in re.finditer(rf"(?<![\w-]){code}(?![\w-])", text):
@@ -114,9 +114,9 @@ def mentioned_language(text: str) -> Language | None:
 
 def spoken_language(text: str) -> str | None:
     """ISO 639-1 of the prompt's spoken language, from its common words (None if unsure)."""
-    if re.search(r"[\uac00-\ud7a3]", text):
+    if has_hangul(text):
         return "ko"
-    words = re.findall(r"\w+", text.casefold())
+    words = WORD.findall(fold(text))
     scores = {lang: sum(w in vocab.split() for w in words) for lang, vocab in _SPOKEN_WORDS.items()}
     if re.search(r"[ışğİ]", text):
         scores["tr"] += 2
@@ -132,7 +132,7 @@ def parse_prompt(text: str, language: str | Language | None = None,
     `frames` may be a function that loads them: it is called only for unquoted text (loading a
     checkpoint's frames costs a torch import that a quoted prompt never needs).
     """
-    text = unicodedata.normalize("NFC", text or "").strip()
+    text = nfc(text or "").strip()
     if not text:
         raise BadInputError("nothing to sign: the text is empty")
     quoted = _quoted(text)

@@ -1,6 +1,6 @@
 """Sign2GPT pseudo-glosses: the content words of a spoken sentence as lower-cased lemmas.
 
-Sign2GPT's rule (research-notes §4): keep the tokens whose universal part of speech is NOUN,
+Sign2GPT's rule (docs/evaluation.md): keep the tokens whose universal part of speech is NOUN,
 NUM, ADV, PRON, PROPN, ADJ or VERB, as lower-cased lemmas, in sentence order, duplicates kept.
 They serve two jobs: the targets of the back-translator's pose-encoder pretraining, and a plain
 text -> gloss front end where no gloss annotation exists.
@@ -24,10 +24,10 @@ import functools
 import importlib
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from .errors import BadInputError, NoDataError, UnsupportedLanguageError
+from .text import TAGGER_TOKEN, lower, nfc
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,6 @@ _SEJONG_TO_UPOS = (
 # Italian elided forms of articles and articulated prepositions (l'acqua, dell'anno, ...).
 _ELIDED = frozenset("l un dell all dall nell sull coll d c n quest quell".split())
 
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
 
 
 def _upos(tag: str, table) -> str:
@@ -184,7 +183,7 @@ def _tagged(text: str, language: str) -> list[tuple[str, str]]:
     if language in ("en", "fr"):
         return [(t.lemma_ or t.text, t.pos_) for t in _spacy(language)(text)]
     if language == "de":
-        tokens = _TOKEN.findall(text)
+        tokens = TAGGER_TOKEN.findall(text)
         # All-lower-case text (Phoenix-2014T's) carries no noun capitals, and HanTa's
         # case-sensitive mode then reads "blitz" as an imperative; ignore case for such text.
         tagged = _hanta().tag_sent(tokens, taglevel=1, casesensitive=not text.islower())
@@ -200,19 +199,12 @@ def _tagged(text: str, language: str) -> list[tuple[str, str]]:
     raise AssertionError(language)
 
 
-def _lower(word: str, language: str) -> str:
-    """Lower-case, with Turkish dotted/dotless I (İ -> i, I -> ı) where the language needs it."""
-    if language == "tr":
-        word = word.replace("İ", "i").replace("I", "ı")
-    return word.lower()
-
-
 def _closed_class_filter(text: str, language: str) -> list[str]:
     simplemma = _simplemma()
     closed = CLOSED_CLASS[language]
     out = []
-    for token in _TOKEN.findall(text):
-        low = _lower(token, language)
+    for token in TAGGER_TOKEN.findall(text):
+        low = lower(token, language)
         if not any(ch.isalnum() for ch in low):
             continue  # punctuation
         parts = re.split(r"['’]", low, maxsplit=1)
@@ -220,7 +212,7 @@ def _closed_class_filter(text: str, language: str) -> list[str]:
             # Italian elision ("l'acqua", "dell'anno") keeps the noun; Turkish apostrophes
             # separate a proper noun from its case suffix ("istanbul'a") and keep the noun.
             low = parts[0] if language == "tr" else parts[1] if parts[0] in _ELIDED else low
-        lemma = _lower(simplemma.lemmatize(low, lang=language), language)
+        lemma = lower(simplemma.lemmatize(low, lang=language), language)
         if low in closed or lemma in closed:
             continue
         out.append(lemma)
@@ -236,12 +228,12 @@ def pseudo_gloss(text: str, spoken_lang: str) -> list[str]:
     if not isinstance(text, str):
         raise BadInputError(f"pseudo_gloss needs a string, got {type(text).__name__}")
     language = resolve_spoken(spoken_lang)
-    text = unicodedata.normalize("NFC", text).strip()
+    text = nfc(text).strip()
     if not text:
         return []
     if BACKENDS[language].kind == "lemma+closed-class":
         return _closed_class_filter(text, language)
-    return [_lower(lemma, language) for lemma, pos in _tagged(text, language)
+    return [lower(lemma, language) for lemma, pos in _tagged(text, language)
             if pos in KEPT_POS and any(ch.isalnum() for ch in lemma)]
 
 

@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import BadInputError, NoDataError
+from .text import fold, phrase_key, tokens as text_tokens  # noqa: F401  (fold, phrase_key: public API)
 
 MAX_PHRASE_WORDS = 4
 CSV_COLUMNS = ("gloss", "words", "signed_language", "hamnosys")
@@ -48,16 +49,6 @@ class NotatedSign:
     @property
     def lemma(self) -> str:
         return VARIANT.sub("", self.gloss)
-
-
-def fold(text: str) -> str:
-    """Case- and spelling-folded word: Swiss spelling writes ss for ß, as the DSGS glosses do."""
-    return text.casefold().replace("ß", "ss")
-
-
-def phrase_key(text: str) -> str:
-    """A phrase as matched: folded words joined by single spaces (`GUTEN_MORGEN` = "guten morgen")."""
-    return " ".join(re.findall(r"[^\W_]+", fold(text)))
 
 
 def _rank(sign: NotatedSign) -> tuple:
@@ -259,9 +250,9 @@ def match_at(tokens: list[str], i: int, language: str, spoken: str,
 
 def plan_words(text: str, language: str, spoken: str, lexicon: NotatedLexicon) -> list[PlannedWord]:
     """Words -> signs, longest phrase first, on surface forms and then on lemmas."""
-    from .fingerspelling import PHRASE_PUNCTUATION, SENTENCE_PUNCTUATION, tokenize
+    from .fingerspelling import PHRASE_PUNCTUATION, SENTENCE_PUNCTUATION
 
-    tokens = tokenize(text)
+    tokens = text_tokens(text)
     plan: list[PlannedWord] = []
     i = 0
     while i < len(tokens):

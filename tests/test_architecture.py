@@ -24,13 +24,25 @@ def test_contracts_pass():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_contract_fails_when_the_core_imports_retarget(tmp_path):
+def _broken_copy(tmp_path, module: str, line: str) -> subprocess.CompletedProcess:
+    """import-linter run over a copy of the wings where `module` gains `line`."""
     for wing in WINGS:
         shutil.copytree(ROOT / wing, tmp_path / wing,
                         ignore=shutil.ignore_patterns("*.pt", "__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
-    pose = tmp_path / "signllm" / "pose.py"
-    pose.write_text(pose.read_text() + "\nimport retarget.fit  # breaks the rule\n")
-    result = _lint(tmp_path)
+    path = tmp_path / (module.replace(".", "/") + ".py")
+    path.write_text(path.read_text() + f"\n{line}  # breaks the rule\n")
+    return _lint(tmp_path)
+
+
+def test_contract_fails_when_the_core_imports_retarget(tmp_path):
+    result = _broken_copy(tmp_path, "signllm.pose", "import retarget.fit")
     assert result.returncode != 0
     assert "signllm.pose -> retarget.fit" in result.stdout
+
+
+def test_contract_fails_on_an_import_cycle_in_the_core(tmp_path):
+    # generation.py imported model/generator.py once, which imports generation.py
+    result = _broken_copy(tmp_path, "signllm.generation", "import signllm.model.generator")
+    assert result.returncode != 0
+    assert "No cycles are allowed in signllm" in result.stdout and ".model -> .generation" in result.stdout

@@ -5,6 +5,7 @@ import pytest
 from signllm.errors import BadInputError, NoDataError
 from signllm.fingerspelling import covered_languages
 from signllm.formats import read, write
+from signllm.languages import get_language
 from signllm.lexicon import LexiconGenerator, UserLexicon, load_lexicon_generator
 from signllm.pose import PoseSequence
 
@@ -19,7 +20,7 @@ def generator():
     ("tsm", "Merhaba dünya"), ("slf", "Buongiorno a tutti")])
 def test_every_covered_language_generates_real_motion(generator, language, text):
     assert language in covered_languages()
-    stream = generator.stream(text, language, seed=0)
+    stream = generator.stream(text, get_language(language), seed=0)
     seq = stream.collect()
     assert seq.num_frames > 25 and np.isfinite(seq.joints).all()
     assert seq.language == language and seq.gloss == stream.info.gloss
@@ -63,7 +64,7 @@ def test_no_data_fails_and_says_how_to_add_data(generator, language):
 
 
 def test_unspellable_words_are_reported(generator):
-    stream = generator.stream("Quiz 42 kalem", "tsm", seed=0)
+    stream = generator.stream("Quiz 42 kalem", get_language("tsm"), seed=0)
     how = {w.word: (w.how, w.detail) for w in stream.info.words}
     assert how["42"][0] == "skipped" and "no clip" in how["42"][1]
     assert how["Quiz"][0] == "fingerspelled" and "Q" in how["Quiz"][1]
@@ -92,7 +93,7 @@ def read_letter_clip():
 def test_user_lexicon_gives_real_signs_and_falls_back(tmp_path):
     folder = _tiny_lexicon(tmp_path)
     gen = load_lexicon_generator(lexicon=folder)
-    stream = gen.stream("Hello Bob", "ase", seed=0)
+    stream = gen.stream("Hello Bob", get_language("ase"), seed=0)
     words = stream.info.words
     assert (words[0].word, words[0].how) == ("Hello", "lexicon") and "hello.pose" in words[0].detail
     assert (words[1].word, words[1].how) == ("Bob", "fingerspelled")
@@ -102,7 +103,7 @@ def test_user_lexicon_gives_real_signs_and_falls_back(tmp_path):
 
 def test_user_lexicon_covers_a_language_without_an_alphabet(tmp_path):
     gen = LexiconGenerator(lexicon=_tiny_lexicon(tmp_path))
-    stream = gen.stream("안녕 친구", "kvk")
+    stream = gen.stream("안녕 친구", get_language("kvk"))
     how = [(w.word, w.how) for w in stream.info.words]
     assert how == [("안녕", "lexicon"), ("친구", "skipped")]
     assert "no alphabet" in stream.info.words[1].detail

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from signllm.languages import get_language
 from signllm.lexicon import LexiconGenerator
 from training.corpus.build import split_of, word_key
 from training.recognizer.model import (FEATURES, Recognizer, features, letter_error_rate,
@@ -49,7 +50,7 @@ def test_committed_recogniser_reads_held_out_words():
     for language, candidates in words.items():
         for word in candidates:
             assert split_of(word_key(word)) != "train"   # never seen in training
-            stream = generator.stream(word, language, seed=7)
+            stream = generator.stream(word, get_language(language), seed=7)
             refs.append([u for w in letters_of(stream.info.gloss) for u in w])
             hyps.append(model.recognise(stream.collect().joints, language))
     assert letter_error_rate(refs, hyps) < 0.3

@@ -3,6 +3,7 @@ fail-closed start-up, bounded error details, undecodable bodies, validation befo
 and one seed rule shared with `signllm generate` (issue 15)."""
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -175,7 +176,7 @@ def test_undecodable_body_is_invalid_argument(small_server):
 
 def test_invalid_request_while_full_is_invalid_argument(small_server):
     servicer = small_server.servicer
-    servicer.active += 2  # the server is full
+    servicer.admission.active += 2  # the server is full
     try:
         with _channel(small_server) as channel:
             stub = pb_grpc.SignLLMStub(channel)
@@ -184,7 +185,7 @@ def test_invalid_request_while_full_is_invalid_argument(small_server):
             err = _error(stub.Generate(pb.GenerateRequest(text="hi", language="ase"), timeout=30))
             assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     finally:
-        servicer.active -= 2
+        servicer.admission.active -= 2
 
 
 def test_cli_default_seed_and_server_give_the_same_frames(small_server, tmp_path):
@@ -222,3 +223,21 @@ def test_reflection_v1_and_v1alpha(small_server):
                     "grpc.reflection.v1alpha.ServerReflection"} <= names, (package, names)
             assert described.file_descriptor_response.file_descriptor_proto, package
             assert v1.file_descriptor_response.file_descriptor_proto, (package, v1)
+
+
+def test_client_cancel_mid_stream_is_one_log_line_not_a_traceback(small_server, caplog):
+    caplog.set_level(logging.INFO, logger="signllm.server")
+    with _channel(small_server) as channel:
+        stub = pb_grpc.SignLLMStub(channel)
+        for stop in range(12):   # cancels land at different points of the write loop
+            call = stub.Generate(pb.GenerateRequest(text="hello world", language="ase"), timeout=60)
+            for i, _ in enumerate(call):
+                if i == stop:
+                    call.cancel()
+                    break
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and \
+            sum('"CANCELLED"' in r.getMessage() for r in caplog.records) < 12:
+        time.sleep(0.05)
+    assert sum('"outcome": "CANCELLED"' in r.getMessage() for r in caplog.records) == 12
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]

@@ -210,7 +210,7 @@ def test_cancel_mid_stream_frees_the_worker(slow):
             break
     call.cancel()
     assert gen.closed.wait(5), "the generator was not closed after cancel"
-    assert _wait(lambda: srv.servicer.active == 0)
+    assert _wait(lambda: srv.servicer.admission.active == 0)
     produced = gen.produced
     time.sleep(0.2)
     assert gen.produced == produced, "work continued after the client cancelled"
@@ -223,7 +223,7 @@ def test_deadline_shorter_than_generation(slow):
     with pytest.raises(grpc.RpcError) as err:
         list(stub.Generate(pb.GenerateRequest(text="hi", language="ase"), metadata=md, timeout=0.5))
     assert err.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
-    assert gen.closed.wait(5) and _wait(lambda: srv.servicer.active == 0)
+    assert gen.closed.wait(5) and _wait(lambda: srv.servicer.admission.active == 0)
 
 
 def test_overload_is_resource_exhausted(slow):
@@ -237,7 +237,7 @@ def test_overload_is_resource_exhausted(slow):
     assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED and "limit is 2" in err.value.details()
     for c in calls:
         c.cancel()
-    assert _wait(lambda: srv.servicer.active == 0)
+    assert _wait(lambda: srv.servicer.admission.active == 0)
 
 
 def test_health_and_reflection(live):
@@ -321,3 +321,16 @@ def test_prompt_names_sentence_and_language(live):
     out = list(stub.Generate(pb.GenerateRequest(prompt="How do you sign 'hi' in ASL?"), timeout=60))
     assert out[0].header.language == "ase" and out[0].header.text == "hi"
     assert out[-1].status.code == pb.Status.SUCCESS
+
+
+def test_a_custom_checkpoint_is_one_generator_whatever_the_mode(monkeypatch):
+    from signllm.coverage import bundled_model_path
+    from signllm.model import checkpoint as ckpt
+
+    loads = []
+    real = ckpt.load
+    monkeypatch.setattr(ckpt, "load", lambda path, *a, **k: loads.append(path) or real(path, *a, **k))
+    models = Models(ServerOptions(generator="signllm", model=str(bundled_model_path("mlsf"))))
+    assert models.generator("signllm", "prompt") is models.generator("signllm", "mlsf")
+    assert models.custom("signllm", "prompt") is models.generator("signllm", "mlsf")
+    assert models.custom("lexicon", "mlsf") is None and len(loads) == 1

@@ -12,8 +12,10 @@ import torch
 
 from signllm.errors import BadInputError
 from signllm.generation import load_generator
+from signllm.languages import get_language
 from signllm.model import checkpoint as ckpt
 from signllm.model.decoding import pad_ids
+from signllm.request import resolve
 from training import calibration
 from training.data import read_split, tokenize, write_toy_corpus
 from training.train import load_config, train
@@ -37,7 +39,9 @@ def test_prompt_mode_trains_and_generates_from_a_prompt(toy, tmp_path):
                        "train.max_steps=30"), tmp_path, progress=False)
     assert result["step"] == 30
     gen = load_generator("signllm", mode="prompt", checkpoint=tmp_path / "model.pt")
-    stream = gen.stream("Wie gebärdet man 'w01 w02' in DSGS?")
+    request = resolve("Wie gebärdet man 'w01 w02' in DSGS?", generator="signllm",
+                      frames=gen.prompt_frames, custom_model=True)
+    stream = gen.stream(request.sentence, request.language)
     assert stream.info.language.code == "sgg"
     assert stream.info.gloss == "DSGS W01 DSGS W02"   # the LangGloss the model read
     frames = list(stream.frames)
@@ -55,7 +59,7 @@ def test_durations_decoder_learns_word_lengths_and_generates_them(toy, tmp_path)
     mean_joint = lambda rows: sum(r["joint_mse"] for r in rows) / len(rows)  # noqa: E731
     assert mean_joint(history[-10:]) < 0.75 * mean_joint(history[:5])
     gen = load_generator("signllm", mode="mlsf", checkpoint=tmp_path / "model.pt")
-    frames = list(gen.stream("W01 W02 W03", "gsg").frames)
+    frames = list(gen.stream("W01 W02 W03", get_language("gsg")).frames)
     assert abs(len(frames) - 3 * 8) <= 3          # every toy word lasts 8 frames
     assert frames[-1].counter == 1.0
     # the length calibration (fitted at validation on training clips) makes predicted frames

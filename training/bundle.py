@@ -5,21 +5,23 @@ in the manifest that `signllm languages` and `signllm generate` read (without lo
     python -m training.bundle runs/prompt/model.pt
 
 The checkpoint is loaded first (so a broken file is never shipped), its mode names the bundled
-file, and the manifest keeps its languages, training step, best validation score and size.
+file, and the manifest keeps its languages, training step, best validation score and size. Its
+prompt frames are also written beside it as `{mode}.frames.json`, so that the core reads
+prompts without torch (`signllm.prompt_frames.bundled_frames`).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import torch
 
 from signllm.atomic import atomic_open
 from signllm.coverage import MANIFEST
-from signllm.errors import SignLLMError
 from signllm.model import checkpoint as ckpt
+from signllm.prompt_frames import frames_file
+from training.entry import entry_point
 
 ASSETS = Path(__file__).resolve().parents[1] / "signllm" / "assets" / "models"
 
@@ -39,23 +41,31 @@ def bundle(source: Path, assets: Path = ASSETS) -> dict:
                             "best_validation": {
                                 model.meta.get("config", {}).get("train", {}).get("select", "val_dtw"):
                                 model.meta.get("best_val_dtw")},
-                            "prompt_frames": bool(model.prompt_frames)}
+                            "prompt_frames": write_frames(model, assets)}
     with atomic_open(manifest_path) as handle:
         json.dump(manifest, handle, indent=1, sort_keys=True)
     return manifest[model.mode]
 
 
+def write_frames(model: ckpt.SignLLMModel, assets: Path) -> str | None:
+    """Write the model's prompt frames as JSON beside it; their file name, None if it has none."""
+    target = assets / frames_file(model.mode)
+    if not model.prompt_frames:
+        target.unlink(missing_ok=True)
+        return None
+    with atomic_open(target) as handle:
+        json.dump(model.prompt_frames.to_dict(), handle, ensure_ascii=False, separators=(",", ":"))
+    return target.name
+
+
+@entry_point
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.bundle", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("checkpoint", type=Path, help="a model.pt written by training.train")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
-    try:
-        entry = bundle(args.checkpoint)
-    except SignLLMError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    entry = bundle(args.checkpoint)
     print(f"bundled {entry['file']}: {entry['parameters']:,} parameters, "
           f"{entry['bytes'] / 1e6:.1f} MB, languages {', '.join(entry['languages'])}")
     return 0

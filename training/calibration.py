@@ -17,11 +17,12 @@ from pathlib import Path
 
 import torch
 
-from signllm.errors import BadInputError, SignLLMError
+from signllm.errors import BadInputError
 from signllm.model import checkpoint as ckpt
 from signllm.model.checkpoint import SignLLMModel
 from signllm.model.decoding import pad_ids
 from signllm.model.network import DurationText2Pose
+from training.entry import entry_point
 
 from . import data as corpus
 
@@ -86,6 +87,7 @@ def calibrate_checkpoint(path: Path, corpus_path: Path, out: Path) -> dict[str, 
     return scales
 
 
+@entry_point
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.calibration", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -95,11 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="where to write (default: in place)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
-    try:
-        scales = calibrate_checkpoint(args.checkpoint, args.corpus, args.out or args.checkpoint)
-    except SignLLMError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    scales = calibrate_checkpoint(args.checkpoint, args.corpus, args.out or args.checkpoint)
     print("duration_scale: " + ", ".join(f"{g} {s:.3f}" for g, s in scales.items()))
     return 0
 

@@ -20,7 +20,8 @@ import logging
 import sys
 from pathlib import Path
 
-from signllm.errors import BadInputError, SignLLMError
+from signllm.errors import BadInputError
+from training.entry import entry_point
 
 
 def inputs_for(seqs, folder: Path, split: str, how: str, frontend: str) -> list[str]:
@@ -46,6 +47,7 @@ def evaluate(model: str, corpus: str, split: str = "test", how: str = "auto",
     from signllm import metrics
     from signllm.formats import read, write
     from signllm.model.generator import load_signllm_generator
+    from signllm.request import resolve
     from training.data import language_folders
 
     gen = load_signllm_generator(mode=None, checkpoint=model)
@@ -56,7 +58,11 @@ def evaluate(model: str, corpus: str, split: str = "test", how: str = "auto",
         refs = read(folder / f"{split}.skels")
         train = folder / "train.skels"
         mean = metrics.mean_pose(read(train) if train.exists() and split != "train" else refs)
-        hyps = gen.generate_many(inputs_for(refs, folder, split, how, gen.model.frontend), lang)
+        texts = inputs_for(refs, folder, split, how, gen.model.frontend)
+        if how == "prompt":  # each prompt read with the checkpoint's own frames, as the CLI does
+            texts = [resolve(t, lang, generator="signllm", mode=gen.mode, prompt=True,
+                             frames=gen.prompt_frames, custom_model=True).sentence for t in texts]
+        hyps = gen.generate_many(texts, lang)
         floor = metrics.mean_pose_floor(refs, mean)
         if write_to:
             write(Path(write_to) / lang / f"{split}.skels",
@@ -83,6 +89,7 @@ def format_table(result: dict) -> str:
     return "\n".join(rows)
 
 
+@entry_point
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -98,11 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                         "DIR/<iso>/SPLIT.skels (for signllm evaluate --hyp)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        result = evaluate(args.model, args.corpus, args.split, args.input, args.language, args.write)
-    except SignLLMError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    result = evaluate(args.model, args.corpus, args.split, args.input, args.language, args.write)
     if args.json == "-":
         print(json.dumps(result, indent=2))
         return 0

@@ -1,5 +1,6 @@
 """Training losses: masked MSE on joints and counter, and SignLLM's RL loss + Priority Learning
-Channel (research-notes §1).
+Channel (SignLLM's: reward r = -MSE of a sample, sampling probability P(i) = r(i)^eta / sum_j
+r(j)^eta, batches whose reward is below 50 % skipped; docs/model.md).
 
 Reward mapping (the paper's r = -MSE is negative, so r^eta is undefined): we use
     r_i = exp(-MSE_i / tau)  in (0, 1],

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import copy
 import csv
-import itertools
 import logging
 import math
 import os
@@ -35,88 +33,21 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import yaml
 
 from signllm.errors import BadInputError, SignLLMError
 from signllm.model import checkpoint as ckpt
-from signllm.model.checkpoint import SignLLMModel
-from signllm.model.config import FRAME_DIM, make_config
+from signllm.model.config import FRAME_DIM
 from signllm.model.decoding import generate_batch, pad_ids
-from signllm.model.network import SHARED, SignLLMNet
-from signllm.model.tokenizer import train_tokenizer
+from training.entry import entry_point
 
 from . import data as corpus
-from .calibration import calibrate_durations, calibration_clips
-from .losses import (DEFAULT_TAU, PriorityChannel, duration_loss, masked_losses,
+from .calibration import calibrate_durations
+from .config import load_config
+from .losses import (PriorityChannel, duration_loss, masked_losses,
                      repeat_frame_weights, reward, rl_loss)
+from .setup import prepare
 
 log = logging.getLogger("training.train")
-
-DEFAULTS: dict = {
-    "mode": "mlsf",              # mlsf | prompt
-    "frontend": "given",         # gloss front-end recorded in the checkpoint (signllm.langgloss)
-    "model": {"size": "tiny"},   # size name + ModelConfig overrides
-    "tokenizer": {"vocab_size": 512},
-    "data": {"path": None, "language": None, "languages": None, "input": "gloss",
-             "train_split": "train", "dev_split": "dev", "max_frames": 600,
-             "std_floor": 0.01},
-    "train": {"seed": 0, "batch_size": 8, "max_steps": 2000, "lr": 1e-3, "warmup_steps": 50,
-              "min_lr_ratio": 0.1, "weight_decay": 0.0, "grad_clip": 1.0, "noise_factor": 1.0, "counter_noise": 0.0,
-              "counter_weight": 1.0, "duration_weight": 1.0, "eval_every": 100, "save_every": 100,
-              "patience": 0,
-              "repeat_weight": 1.0,  # durations decoder: loss weight on a repeated token's frames
-              "select": "val_dtw",  # validation score for the best model and early stopping:
-                                    # val_dtw (PT DTW, punishes length errors) or val_dtw_mje
-              "threads": 1, "train_languages": None, "init": None,
-              "fps": 25.0, "max_eval": 64},
-    "rl": {"enabled": False, "weight": 1.0, "tau": DEFAULT_TAU},
-    "plc": {"enabled": False, "eta": 1.0, "skip_threshold": 0.5, "warmup_steps": 50},
-}
-
-
-def merge(base: dict, override: dict) -> dict:
-    out = copy.deepcopy(base)
-    for key, value in (override or {}).items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def apply_override(cfg: dict, assignment: str) -> None:
-    """'train.max_steps=500' -> cfg['train']['max_steps'] = 500 (YAML-parsed value)."""
-    if "=" not in assignment:
-        raise BadInputError(f"--set expects KEY=VALUE, got {assignment!r}")
-    key, value = assignment.split("=", 1)
-    node = cfg
-    parts = key.strip().split(".")
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = yaml.safe_load(value)
-
-
-def load_config(path: str | None, overrides: list[str] = ()) -> dict:
-    user = {}
-    if path:
-        p = Path(path)
-        if not p.is_file():
-            raise BadInputError("no such config file", path=p)
-        user = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        if not isinstance(user, dict):
-            raise BadInputError("config must be a YAML mapping", path=p)
-    cfg = merge(DEFAULTS, user)
-    for assignment in overrides:
-        apply_override(cfg, assignment)
-    if cfg["mode"] not in ckpt.MODES:
-        raise BadInputError(f"mode must be one of {', '.join(ckpt.MODES)}, got {cfg['mode']!r}")
-    if cfg["train"]["select"] not in ("val_dtw", "val_dtw_mje"):
-        raise BadInputError(f"train.select must be val_dtw or val_dtw_mje, got {cfg['train']['select']!r}")
-    if not cfg["data"].get("path"):
-        raise BadInputError("set data.path (the corpus folder) in the config or with "
-                            "--set data.path=DIR")
-    return cfg
-
 
 # --------------------------------------------------------------------------- distributed
 
@@ -156,15 +87,6 @@ class Dist:
 
 
 # --------------------------------------------------------------------------- state helpers
-
-def interleaved(examples: list[corpus.Example]) -> list[corpus.Example]:
-    """Examples taken in turn from each language, so a validation cut covers every language
-    (splits are read language by language)."""
-    by_language: dict[str, list[corpus.Example]] = {}
-    for e in examples:
-        by_language.setdefault(e.language, []).append(e)
-    return [e for row in itertools.zip_longest(*by_language.values()) for e in row if e is not None]
-
 
 def rng_state() -> dict:
     name, keys, pos, has_gauss, cached = np.random.get_state()
@@ -235,8 +157,11 @@ class Trainer:
         t = cfg["train"]
         torch.set_num_threads(int(t["threads"]))
         random.seed(t["seed"]), np.random.seed(t["seed"]), torch.manual_seed(t["seed"])
-        self._prepare_data()
-        self._build_model()
+        setup = prepare(cfg, self.dist.device)
+        self.model, self.train_set, self.dev_set = setup.model, setup.train_set, setup.dev_set
+        self.calibration_set = setup.calibration_set
+        self.aux_name, self.aux_weight, self.repeat_weight = \
+            setup.aux_name, setup.aux_weight, setup.repeat_weight
         self.plc = (PriorityChannel(len(self.train_set), cfg["plc"]["eta"],
                                     cfg["plc"]["skip_threshold"], cfg["plc"]["warmup_steps"])
                     if cfg["plc"]["enabled"] else None)
@@ -253,83 +178,6 @@ class Trainer:
         self.history: list[dict] = []
         self.elapsed = 0.0      # wall time of steps + validation
         self.train_time = 0.0   # wall time of the training steps alone
-
-    # ----- setup
-    def _prepare_data(self):
-        cfg, d = self.cfg, self.cfg["data"]
-        self.folders = folders = corpus.language_folders(Path(d["path"]), d)
-        self.languages = list(folders)
-        self.train_set = corpus.read_split(folders, d["train_split"], cfg["mode"], cfg["frontend"], d)
-        self.dev_set = corpus.read_split(folders, d["dev_split"], cfg["mode"], cfg["frontend"], d)
-        if not self.train_set:
-            raise BadInputError(f"no usable training clips in split {d['train_split']!r}",
-                                path=d["path"])
-        if not self.dev_set:
-            log.warning("no %r split: validating on the training split", d["dev_split"])
-            self.dev_set = self.train_set
-
-    def _build_model(self):
-        cfg, t = self.cfg, self.cfg["train"]
-        init = ckpt.load(t["init"]) if t.get("init") else None
-        if init is not None:
-            if init.mode != cfg["mode"]:
-                raise BadInputError(f"train.init is a {init.mode} checkpoint, config mode is {cfg['mode']}")
-            tokenizer, mean, std = init.tokenizer, init.norm_mean, init.norm_std
-            mcfg = init.config
-        else:
-            tokenizer = train_tokenizer([e.source for e in self.train_set + self.dev_set],
-                                        cfg["tokenizer"]["vocab_size"])
-            mean, std = corpus.normaliser(self.train_set, float(cfg["data"]["std_floor"]))
-            overrides = {k: v for k, v in cfg["model"].items() if k != "size"}
-            mcfg = make_config(cfg["model"].get("size", "tiny"),
-                               vocab_size=tokenizer.get_vocab_size(), **overrides)
-        for split in (self.train_set, self.dev_set):
-            corpus.tokenize(split, tokenizer, mcfg.max_tokens)
-        if mcfg.decoder == "durations":
-            self.train_set = corpus.aligned(self.train_set, cfg["data"]["path"])
-        if init is None and "length_guard" not in cfg["model"]:
-            mcfg.length_guard = corpus.length_guard(self.train_set)
-        languages = sorted(set(self.languages) | set(init.languages if init else []))
-        groups = languages if cfg["mode"] == "mlsf" else [SHARED]
-        net = SignLLMNet(mcfg, groups)
-        if init is not None:
-            missing = net.load_state_dict(init.net.state_dict(), strict=False).unexpected_keys
-            if missing:
-                raise BadInputError(f"train.init has groups this run does not: {missing[:3]}")
-        trainable = t.get("train_languages")
-        if trainable and cfg["mode"] != "mlsf":
-            log.warning("train_languages applies to MLSF groups only; the shared %s model "
-                        "trains as a whole", cfg["mode"])
-        if trainable and cfg["mode"] == "mlsf":
-            trainable = [corpus.get_language(x).code for x in
-                         (trainable.split(",") if isinstance(trainable, str) else trainable)]
-            for name, group in net.groups.items():
-                group.requires_grad_(name in trainable)
-            self.train_set = [e for e in self.train_set if e.language in trainable]
-            self.dev_set = [e for e in self.dev_set if e.language in trainable] or self.train_set
-            if not self.train_set:
-                raise BadInputError(f"no training clips for train_languages {trainable}")
-        self.dev_set = interleaved(self.dev_set)[: int(t["max_eval"])]
-        net.to(self.dist.device)
-        frames = None
-        if cfg["mode"] == "prompt":  # Prompt2LangGloss learns how its prompts frame a sentence
-            frames = corpus.prompt_frames(self.folders, cfg["data"]["train_split"])
-            frames = frames or (init.prompt_frames if init is not None else None)
-        durations = mcfg.decoder == "durations"
-        self.aux_name = "duration_mse" if durations else "counter_mse"
-        self.aux_weight = t["duration_weight"] if durations else t["counter_weight"]
-        self.repeat_weight = float(t["repeat_weight"])
-        if self.repeat_weight != 1.0 and not durations:
-            raise BadInputError("train.repeat_weight needs the durations decoder "
-                                "(model.decoder: durations): only it knows which frames are whose")
-        if self.repeat_weight <= 0:
-            raise BadInputError(f"train.repeat_weight must be > 0, got {self.repeat_weight}")
-        self.model = SignLLMModel(net, cfg["mode"], mcfg, tokenizer, cfg["frontend"], languages,
-                                  mean, std, float(t["fps"]),
-                                  {"corpus": str(cfg["data"]["path"]), "config": cfg}, frames)
-        self.mean_t = torch.as_tensor(mean)
-        self.std_t = torch.as_tensor(std)
-        self.calibration_set = calibration_clips(self.train_set, self.model) if durations else {}
 
     # ----- one step
     def _forward(self, examples):
@@ -607,6 +455,7 @@ def train(cfg: dict, out: str | os.PathLike, resume: bool = False, progress: boo
         dist.close()
 
 
+@entry_point
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m training.train", description=__doc__,
@@ -621,16 +470,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        overrides = list(args.set)
-        if args.train_languages:
-            overrides.append(f"train.train_languages={args.train_languages}")
-        cfg = load_config(args.config, overrides)
-        out = args.out or str(Path("runs") / Path(args.config or "run").stem)
-        result = train(cfg, out, resume=args.resume, progress=not args.quiet)
-    except SignLLMError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    overrides = list(args.set)
+    if args.train_languages:
+        overrides.append(f"train.train_languages={args.train_languages}")
+    cfg = load_config(args.config, overrides)
+    out = args.out or str(Path("runs") / Path(args.config or "run").stem)
+    result = train(cfg, out, resume=args.resume, progress=not args.quiet)
     if int(os.environ.get("RANK", "0")) == 0:
         print(f"done: {result['step']} steps, best validation {cfg['train']['select']} "
               f"{result['best_val_dtw']:.4f}; "

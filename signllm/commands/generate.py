@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import functools
 from pathlib import Path
+
+from signllm.generation import DEFAULT_GENERATOR, GENERATORS, MODES
 
 HELP = "generate sign poses for a sentence or a prompt (.pose/.skels/.npz, or .glb/.bvh/.mp4)"
 
@@ -21,7 +22,6 @@ why. Languages without data fail with a message that says how to add data (see
 
 KEYPOINT_SUFFIXES = (".pose", ".skels", ".npz")
 MOTION_SUFFIXES = (".glb", ".bvh", ".mp4")
-DEFAULT_GENERATOR = "lexicon"   # chosen by measurement: see MODEL_CARD.md, "Which generator"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -32,10 +32,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path,
                         help="output file: " + ", ".join(KEYPOINT_SUFFIXES + MOTION_SUFFIXES)
                         + " (omit to only print what would be signed)")
-    parser.add_argument("--mode", choices=("mlsf", "prompt"),
+    parser.add_argument("--mode", choices=MODES,
                         help="SignLLM model: 'mlsf' (one decoder per language) or 'prompt' "
                         "(Prompt2LangGloss); default: prompt for prompts, else mlsf")
-    parser.add_argument("--generator", choices=("signllm", "lexicon"),
+    parser.add_argument("--generator", choices=tuple(GENERATORS),
                         help=f"'signllm' (the trained model) or 'lexicon' (real clips joined); "
                         f"default: {DEFAULT_GENERATOR} (measured better; MODEL_CARD.md), or "
                         "lexicon when --lexicon is given")
@@ -51,49 +51,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         "built-in mannequin)")
 
 
-def _resolve_request(args):
-    """(sentence, language, mode): a prompt names its sentence and perhaps its language."""
+def _resolve(args):
+    """(Request, Generator): a user's checkpoint loads once, first, as its prompt frames and
+    mode decide how the text is read; a bundled model loads once the request says which."""
     from signllm.errors import BadInputError
-    from signllm.languages import get_language
-
-    language = get_language(args.lang) if args.lang else None
-    sentence, mode = args.text, args.mode
-    if mode == "prompt" or args.lang is None or _looks_like_prompt(args.text):
-        from signllm.generation import prompt_frames
-        from signllm.prompts import parse_prompt
-
-        model = str(args.model) if args.model and mode != "mlsf" else None
-        parsed = parse_prompt(args.text, language=language.code if language else None,
-                              frames=functools.partial(prompt_frames, model))
-        if parsed.was_prompt:
-            sentence = parsed.sentence
-            language = language or (get_language(parsed.language) if parsed.language else None)
-            mode = mode or "prompt"
-    if language is None:
-        raise BadInputError("no sign language: pass --lang (e.g. --lang ase), or name it in the "
-                            "prompt (\"How do you sign 'hello' in ASL?\")")
-    if not sentence.strip():
-        raise BadInputError("nothing to sign: the text is empty")
-    return sentence, language, mode or "mlsf"
-
-
-def _looks_like_prompt(text: str) -> bool:
-    return "'" in text or '"' in text or "?" in text or "«" in text or "„" in text
-
-
-def _generator(args, language, mode):
-    from signllm.coverage import coverage, no_data_message
-    from signllm.errors import BadInputError, NoDataError
     from signllm.generation import load_generator
+    from signllm.request import resolve
 
     name = args.generator or ("lexicon" if args.lexicon else DEFAULT_GENERATOR)
+    if name == "signllm" and args.lexicon:
+        raise BadInputError("--lexicon works with --generator lexicon, not signllm")
+    custom = load_generator("signllm", model=args.model, mode=args.mode) \
+        if name == "signllm" and args.model else None
+    request = resolve(args.text, args.lang, generator=name, mode=custom.mode if custom else args.mode,
+                      frames=custom.prompt_frames if custom else None, custom_model=bool(custom))
+    if custom:
+        return request, custom
     if name == "signllm":
-        if args.lexicon:
-            raise BadInputError("--lexicon works with --generator lexicon, not signllm")
-        if args.model is None and ("mlsf" if mode == "mlsf" else "prompt") not in coverage(language).models:
-            raise NoDataError(no_data_message(language))
-        return load_generator("signllm", model=args.model, mode=mode)
-    return load_generator("lexicon", lexicon=args.lexicon)
+        return request, load_generator("signllm", mode=request.mode)
+    return request, load_generator("lexicon", lexicon=args.lexicon)
 
 
 def _write(seq, path: Path, body: str | None) -> None:
@@ -120,15 +96,11 @@ def _write(seq, path: Path, body: str | None) -> None:
 
 
 def run(args) -> int:
-    from signllm.coverage import coverage
-
-    sentence, language, mode = _resolve_request(args)
-    generator = _generator(args, language, mode)
-    text = args.text if generator.name == "signllm" and mode == "prompt" else sentence
-    stream = generator.stream(text, language, seed=args.seed, fps=args.fps)
+    request, generator = _resolve(args)
+    language = request.language
+    stream = generator.stream(request.sentence, language, seed=args.seed, fps=args.fps)
     info = stream.info
-    cov = coverage(language)
-    print(f"language:  {language.signllm_name} ({language.code}), data: {cov.label}")
+    print(f"language:  {language.signllm_name} ({language.code}), data: {request.coverage.label}")
     print(f"generator: {info.generator}" + (f" [{info.mode}]" if info.mode else "")
           + (f", {info.model}" if info.model else ""))
     print(f"sentence:  {info.text}")

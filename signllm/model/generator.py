@@ -1,7 +1,7 @@
 """The SignLLM model as a `signllm.generation.Generator` (used by the CLI and the gRPC server).
 
-Text path: parse_prompt (quoted sentence, or one between the checkpoint's learned prompt frames,
-+ sign language) -> the checkpoint's gloss front-end
+Text path: the sentence (taken out of any prompt by signllm.request.resolve, with this
+checkpoint's learned prompt frames when it has its own) -> the checkpoint's gloss front-end
 -> plain gloss (MLSF: the language's group) or LangGloss (Prompt2LangGloss: the shared group)
 -> token ids -> frames decoded one at a time until the model's own counter reaches 1 (or, for a
 durations-decoder checkpoint, all at once from the model's predicted token durations).
@@ -13,7 +13,6 @@ interpolation in time while streaming.
 """
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from pathlib import Path
@@ -25,10 +24,9 @@ import torch
 from ..errors import BadInputError, ModelError, NoDataError
 from ..generation import Frame, GenerationStream, Generator, StreamInfo, WordReport
 from ..langgloss import gloss_tokens, to_langgloss
-from ..languages import Language
+from ..languages import Language, get_language
 from ..pose import PoseSequence
 from ..prompt_frames import PromptFrames
-from ..prompts import parse_prompt
 from . import checkpoint as ckpt
 from .checkpoint import SignLLMModel
 from .decoding import decode_steps, generate_batch
@@ -76,21 +74,22 @@ class SignLLMGenerator(Generator):
     def mode(self) -> str:
         return self.model.mode
 
-    def prepare(self, text: str, language: str | Language | None = None
-                ) -> tuple[StreamInfo, list[int]]:
+    @property
+    def prompt_frames(self) -> PromptFrames | None:
+        return self.model.prompt_frames
+
+    def prepare(self, sentence: str, lang: Language) -> tuple[StreamInfo, list[int]]:
         """What the model will sign (StreamInfo) and its token ids."""
-        parsed = parse_prompt(text, language, self.model.prompt_frames)
-        lang = parsed.language
         if lang.code not in self.model.languages:
             raise NoDataError(f"this {self.mode} model was trained for "
                               f"{', '.join(self.model.languages)}, not {lang.code} "
                               f"({lang.signllm_name}); {TRAIN_HINT}")
-        tokens = gloss_tokens(parsed.sentence, lang, self.model.frontend)
+        tokens = gloss_tokens(sentence, lang, self.model.frontend)
         if not tokens:
             raise BadInputError(f"nothing to sign: the {self.model.frontend!r} gloss front-end "
-                                f"found no sign in {parsed.sentence!r}")
+                                f"found no sign in {sentence!r}")
         source = to_langgloss(tokens, lang) if self.mode == "prompt" else " ".join(tokens)
-        info = StreamInfo(language=lang, text=parsed.sentence, gloss=source, generator="signllm",
+        info = StreamInfo(language=lang, text=sentence, gloss=source, generator="signllm",
                           model=self.source, mode=self.mode, fps=self.model.fps,
                           words=[WordReport(t, "model") for t in tokens])
         return info, encode(self.model.tokenizer, source, self.model.config.max_tokens)
@@ -101,9 +100,9 @@ class SignLLMGenerator(Generator):
             row = frames[0].cpu().numpy()[None]
             yield Frame(self.model.denormalise(row)[0], ones.copy(), float(row[0, -1]))
 
-    def stream(self, text: str, language: str | Language | None = None, *,
+    def stream(self, sentence: str, language: Language, *,
                seed: int | None = None, fps: float | None = None) -> GenerationStream:
-        info, ids = self.prepare(text, language)
+        info, ids = self.prepare(sentence, language)
         frames = self._frames(self.model.group_name(info.language.code), ids)
         if fps is not None and fps != self.model.fps:
             if not (np.isfinite(fps) and fps > 0):
@@ -112,10 +111,11 @@ class SignLLMGenerator(Generator):
             info.fps = float(fps)
         return GenerationStream(info, frames)
 
-    def generate_many(self, texts: list[str], language: str | Language | None = None,
+    def generate_many(self, texts: list[str], language: str | Language,
                       batch_size: int = 32) -> list[PoseSequence]:
         """Batched generation: sentences of one group decode together, each stops on its own."""
-        prepared = [self.prepare(t, language) for t in texts]
+        lang = get_language(language)
+        prepared = [self.prepare(t, lang) for t in texts]
         out: list[PoseSequence | None] = [None] * len(texts)
         groups: dict[str, list[int]] = {}
         for i, (info, _) in enumerate(prepared):
@@ -131,23 +131,6 @@ class SignLLMGenerator(Generator):
                         gloss=info.gloss, language=info.language.code, name=info.text[:60],
                         meta={"counter": f[:, -1].tolist()})
         return out
-
-
-@functools.lru_cache(maxsize=4)
-def checkpoint_prompt_frames(checkpoint: str | None = None) -> PromptFrames | None:
-    """The learned prompt frames of a Prompt2LangGloss checkpoint (default: the bundled one).
-
-    None when there is no such checkpoint or it has no frames (an MLSF one): unquoted prompts
-    are then read as plain text.
-    """
-    path = Path(checkpoint) if checkpoint else default_checkpoint("prompt")
-    if not path.is_file():
-        return None
-    try:
-        return ckpt.load(path).prompt_frames
-    except ModelError as exc:
-        log.warning("no prompt frames: %s", exc)
-        return None
 
 
 def load_signllm_generator(mode: str = "mlsf", checkpoint: str | os.PathLike | None = None,

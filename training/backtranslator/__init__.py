@@ -1,6 +1,7 @@
 """The back-translator: poses -> spoken-language text, the semantic judge of generated signing.
 
-Built after the two translation papers this project draws on (research-notes §4):
+Built after the two translation papers this project draws on, Sign2GPT and FLa-LLM
+(docs/evaluation.md):
 
 - Stage 1 (`stage1`): a spatio-temporal pose encoder (local self-attention, temporal
   down-sampling) learns from Sign2GPT's pseudo-gloss pretraining objective (prototype head,

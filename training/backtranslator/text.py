@@ -1,6 +1,7 @@
 """The back-translator's subword tokenizer (HF `tokenizers` BPE), trained on the corpus texts.
 
-No pretrained multilingual tokenizer ships in any package here (research-notes §7), so it is
+No pretrained multilingual tokenizer ships in any installable package (nothing is downloaded at
+run time), so it is
 trained on the training split and saved inside the checkpoint as its JSON string.
 """
 from __future__ import annotations

@@ -23,8 +23,9 @@ from typing import Sequence
 
 import numpy as np
 
-from signllm.errors import BadInputError, NoDataError, SignLLMError
+from signllm.errors import BadInputError, NoDataError
 from signllm.pose import PoseSequence
+from training.entry import entry_point
 
 from .checkpoint import pad_features, read_checkpoint, save_checkpoint, save_lm, LM_FORMAT
 from .features import pose_features
@@ -338,33 +339,30 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+@entry_point
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        cfg = load_config(args.config)
-        if args.corpus:
-            cfg.corpus = args.corpus
-        out, progress = Path(args.out), not args.quiet
-        if args.stage == "lm":
-            if not args.text:
-                raise BadInputError("--stage lm needs --text FILE")
-            print(train_lm(Path(args.text).read_text(encoding="utf-8").splitlines(), cfg, out, progress))
-            return 0
-        if not cfg.corpus:
-            raise BadInputError("no corpus: pass --corpus or set corpus in the config")
-        train = load_split(cfg.corpus, cfg.train_split)
-        dev_path = Path(cfg.corpus) / f"{cfg.dev_split}.skels"
-        dev = load_split(cfg.corpus, cfg.dev_split) if dev_path.exists() else []
-        if args.stage in ("1", "all"):
-            stage1 = train_stage1(train, cfg, out, dev, progress)
-            print(stage1)
-        if args.stage in ("2", "all"):
-            print(train_stage2(out / "stage1.pt", cfg, train, out, dev, progress))
+    cfg = load_config(args.config)
+    if args.corpus:
+        cfg.corpus = args.corpus
+    out, progress = Path(args.out), not args.quiet
+    if args.stage == "lm":
+        if not args.text:
+            raise BadInputError("--stage lm needs --text FILE")
+        print(train_lm(Path(args.text).read_text(encoding="utf-8").splitlines(), cfg, out, progress))
         return 0
-    except (SignLLMError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    if not cfg.corpus:
+        raise BadInputError("no corpus: pass --corpus or set corpus in the config")
+    train = load_split(cfg.corpus, cfg.train_split)
+    dev_path = Path(cfg.corpus) / f"{cfg.dev_split}.skels"
+    dev = load_split(cfg.corpus, cfg.dev_split) if dev_path.exists() else []
+    if args.stage in ("1", "all"):
+        stage1 = train_stage1(train, cfg, out, dev, progress)
+        print(stage1)
+    if args.stage in ("2", "all"):
+        print(train_stage2(out / "stage1.pt", cfg, train, out, dev, progress))
+    return 0
 
 
 if __name__ == "__main__":

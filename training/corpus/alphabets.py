@@ -18,11 +18,13 @@ import numpy as np
 from tqdm import tqdm
 
 from signllm.atomic import atomic_open
-from signllm.fingerspelling import ALPHABET_SOURCES, upper
+from signllm.fingerspelling import ALPHABET_SOURCES
 from signllm.formats import read
 from signllm.languages import get_language
 from signllm.lexicon import package_alphabet_dir
 from signllm.skeleton import L_HAND, R_HAND
+from signllm.text import letter_upper
+from training.entry import entry_point
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "signllm" / "assets" / "alphabets.json"
 SLOW_MPS = 0.5        # the hand is "holding" below this speed (m/s); rest<->sign moves are faster
@@ -70,12 +72,13 @@ def build_index(root: Path, languages: list[str] | None = None, progress: bool =
         for row in rows:
             if row["signed_language"] != source:
                 continue
-            unit = upper(row["words"].strip(), spoken)
+            unit = letter_upper(row["words"].strip(), spoken)
             letters[unit] = {"path": row["path"], **analyse_clip(root / row["path"])}
         index[code] = {"source": source, "spoken": spoken, "letters": letters}
     return index
 
 
+@entry_point
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

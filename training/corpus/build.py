@@ -10,7 +10,8 @@ into a random Prompt2Sign question template of its language) and OUT/corpus.json
 alphabet status, counts).
 
 Why this way: the only real sign poses we may build on are the letter clips of `spoken-to-signed`
-(research-notes §3). Texts are real: How2Sign and PHOENIX sentences from the shared samples
+(600 real fingerspelling clips on PyPI; Prompt2Sign's own sources are mostly not
+redistributable, see MODEL_CARD.md). Texts are real: How2Sign and PHOENIX sentences from the shared samples
 (read at build time only, never copied into the package) and frequency-ranked word lists of the
 `wordfreq` package. Splits hold out whole words: every word type belongs to exactly one split,
 so no test word was seen in training. Items are kept to a few words so sequences stay
@@ -22,7 +23,6 @@ import argparse
 import hashlib
 import json
 import logging
-import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,12 +31,12 @@ import numpy as np
 from tqdm import tqdm
 
 from signllm.atomic import atomic_open
-from signllm.errors import SignLLMError
-from signllm.fingerspelling import (alphabet_status, covered_languages,
-                                    get_alphabet, spell_word, tokenize)
+from signllm.fingerspelling import alphabet_status, covered_languages, get_alphabet, spell_word
 from signllm.formats import write
 from signllm.languages import get_language
 from signllm.lexicon import PUNCTUATION, LexiconGenerator
+from signllm.text import tokens as tokenize
+from training.entry import entry_point
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +249,7 @@ def items(value: str) -> int:
     return count
 
 
+@entry_point
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.corpus.build", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -266,16 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wordfreq-top", type=int, default=WORDFREQ_TOP,
                         help="how many of each language's most frequent words to draw from")
     args = parser.parse_args(argv)
-    try:
-        languages = tuple(get_language(code).code for code in args.languages.split(",") if code)
-        for code in languages:
-            get_alphabet(code)  # NoDataError now, not after building the others
-        opts = BuildOptions(args.out, languages, {"train": args.train, "dev": args.dev, "test": args.test},
-                            args.max_words, args.seed, args.fps, args.shared_data, args.wordfreq_top)
-        manifest = build(opts)
-    except SignLLMError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    languages = tuple(get_language(code).code for code in args.languages.split(",") if code)
+    for code in languages:
+        get_alphabet(code)  # NoDataError now, not after building the others
+    opts = BuildOptions(args.out, languages, {"train": args.train, "dev": args.dev, "test": args.test},
+                        args.max_words, args.seed, args.fps, args.shared_data, args.wordfreq_top)
+    manifest = build(opts)
     for code, entry in manifest["languages"].items():
         print(f"{code} ({entry['status']}, alphabet {entry['alphabet']}): "
               + ", ".join(f"{s} {c['items']} items/{c['word_types']} words" for s, c in entry["counts"].items()))

@@ -21,8 +21,10 @@ from tqdm import tqdm
 
 from signllm.atomic import atomic_path
 from signllm.fingerspelling import covered_languages, get_alphabet
+from signllm.languages import get_language
 from signllm.lexicon import LexiconGenerator, resample
 from training.corpus.build import SHARED_DATA, BuildOptions, make_items
+from training.entry import entry_point
 
 from .model import SPACE, Recognizer, RecognizerConfig, features, letter_error_rate
 
@@ -56,7 +58,7 @@ def render_pool(languages: list[str], per_language: int, seed: int, shared_data:
                             seed=seed, shared_data=shared_data)
         texts = make_items(language, opts, rng)["train"] + random_strings(language, per_language // 2, rng)
         for text in tqdm(texts, desc=f"render {language}", disable=not progress, leave=False):
-            stream = generator.stream(text, language, seed=int(rng.integers(2**31)))
+            stream = generator.stream(text, get_language(language), seed=int(rng.integers(2**31)))
             letters = letters_of(stream.info.gloss)
             if letters:
                 pool.append((language, stream.collect().joints, letters))
@@ -139,6 +141,7 @@ def train(languages: list[str], out: Path, steps: int, per_language: int, batch_
     return {"seconds": time.time() - start, "ler_on_training_renders": ler, "classes": len(classes)}
 
 
+@entry_point
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.recognizer.train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
