@@ -6,23 +6,24 @@ from pathlib import Path
 
 from signllm.generation import DEFAULT_GENERATOR, GENERATORS, MODES
 
-HELP = "generate sign poses for a sentence or a prompt (.pose/.skels/.npz, or .glb/.bvh/.mp4)"
+from .output import OUTPUT_HELP, write_output
+
+HELP = "generate signing for a sentence or a prompt (.pose/.skels/.npz, or .glb/.bvh/.mp4/.gif)"
 
 EPILOG = """\
 examples:
   signllm generate "Hello world" --lang ase -o hello.pose
   signllm generate "How do you sign 'hello' in ASL?" -o hello.skels
+  signllm generate "Die Kinder gehen heute nach Hause." --lang sgg -o kinder.glb   (DSGS signs)
   signllm generate "Guten Morgen" --lang gsg --generator lexicon --lexicon my_signs/ -o gm.npz
+  signllm generate "Grüezi mitenand" --lang sgg --lexicon my_signs.csv -o gm.pose
   signllm generate "Hello" --lang ase -o hello.glb          (needs the retarget extra)
 
-Every word is reported: produced by the model, by a lexicon sign, fingerspelled, or skipped and
-why. Languages without data fail with a message that says how to add data (see
+Every word is reported: produced by the model, by a recorded or a notated (HamNoSys) sign,
+fingerspelled, or skipped and why. Swiss-German Sign Language (sgg) signs 1,364 DSGS words out of
+the box (see docs/signs.md). Languages without data fail with a message that says how to add data (see
 'signllm languages').
 """
-
-KEYPOINT_SUFFIXES = (".pose", ".skels", ".npz")
-MOTION_SUFFIXES = (".glb", ".bvh", ".mp4")
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
@@ -30,19 +31,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", "-l", help="sign language: code or name (ase, DGS, LIS-CH, ...); "
                         "optional when a prompt names it")
     parser.add_argument("-o", "--output", type=Path,
-                        help="output file: " + ", ".join(KEYPOINT_SUFFIXES + MOTION_SUFFIXES)
-                        + " (omit to only print what would be signed)")
+                        help=OUTPUT_HELP + " (omit to only print what would be signed)")
     parser.add_argument("--mode", choices=MODES,
                         help="SignLLM model: 'mlsf' (one decoder per language) or 'prompt' "
                         "(Prompt2LangGloss); default: prompt for prompts, else mlsf")
     parser.add_argument("--generator", choices=tuple(GENERATORS),
-                        help=f"'signllm' (the trained model) or 'lexicon' (real clips joined); "
+                        help=f"'signllm' (the trained model) or 'lexicon' (recorded and notated signs joined, "
+                        "the rest fingerspelled); "
                         f"default: {DEFAULT_GENERATOR} (measured better; MODEL_CARD.md), or "
                         "lexicon when --lexicon is given")
-    parser.add_argument("--lexicon", type=Path, metavar="DIR",
-                        help="your own signs: a folder with index.csv (spoken-to-signed layout: "
-                        "path,spoken_language,signed_language,start,end,words,glosses,priority) "
-                        "and .pose files; unknown words are fingerspelled")
+    parser.add_argument("--lexicon", type=Path, metavar="PATH",
+                        help="your own signs: a folder with index.csv (recorded .pose clips, "
+                        "spoken-to-signed layout: path,spoken_language,signed_language,start,end,"
+                        "words,glosses,priority), a notated lexicon .csv (gloss,words,"
+                        "signed_language,hamnosys) or a folder of .sigml files; they come before "
+                        "the built-in signs, and unknown words are fingerspelled")
     parser.add_argument("--model", type=Path, metavar="CKPT",
                         help="a SignLLM checkpoint (default: the bundled one for --mode)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (timing variation)")
@@ -72,29 +75,6 @@ def _resolve(args):
     return request, load_generator("lexicon", lexicon=args.lexicon)
 
 
-def _write(seq, path: Path, body: str | None) -> None:
-    from signllm.errors import BadInputError
-
-    suffix = path.suffix.lower()
-    if suffix in KEYPOINT_SUFFIXES:
-        from signllm.formats import write
-
-        write(path, seq)
-        return
-    if suffix not in MOTION_SUFFIXES:
-        raise BadInputError(f"unknown output extension {suffix or '(none)'!r}; use one of "
-                            + ", ".join(KEYPOINT_SUFFIXES + MOTION_SUFFIXES), path=path)
-    try:
-        from retarget.body import load_body
-        from retarget.export import write_motion
-        from retarget.fit import fit_sequence
-    except ImportError as exc:
-        raise BadInputError(f"{suffix} output needs the retarget wing ({exc}); install "
-                            "'signllm[retarget]' or write .pose/.skels/.npz", path=path) from None
-    loaded = load_body(body)
-    write_motion(path, fit_sequence(seq, loaded), loaded)
-
-
 def run(args) -> int:
     request, generator = _resolve(args)
     language = request.language
@@ -110,6 +90,6 @@ def run(args) -> int:
     seq = stream.collect()
     print(f"frames:    {seq.num_frames} at {seq.fps:g} fps ({seq.duration:.2f} s)")
     if args.output:
-        _write(seq, args.output, args.body)
+        write_output(seq, args.output, args.body)
         print(f"wrote {args.output}")
     return 0
