@@ -2,7 +2,8 @@
 
 Each subcommand lives in its own module exposing HELP, `configure(parser)` and `run(args)`;
 modules keep heavy imports (torch, smplx, grpc) inside `run` so `--help` stays instant.
-Errors the user can fix become one line on stderr and exit code 2, never a traceback.
+Errors the user can fix become exactly one line on stderr (`signllm CMD: error: FILE: PLACE:
+WHAT`) and exit code 2, never a traceback; warnings are held back until the command succeeded.
 """
 from __future__ import annotations
 
@@ -57,29 +58,65 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _HeldBack(logging.Handler):
+    """Keeps warnings until the command ends: shown after a success, dropped after an error
+    (whose one line says what went wrong), so stderr never mixes the two."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def _setup_logging(verbose: bool) -> _HeldBack | None:
+    """--verbose: everything (python warnings too) to stderr as it happens; otherwise our
+    warnings are held back and python's (torch, numpy) go to the log at debug level."""
+    logging.captureWarnings(True)
+    fmt = "%(levelname)s %(name)s: %(message)s"
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format=fmt)
+        return None
+    held = _HeldBack()
+    held.setFormatter(logging.Formatter(fmt))
+    logging.basicConfig(level=logging.WARNING, handlers=[held])
+    logging.getLogger("py.warnings").setLevel(logging.ERROR)
+    return held
+
+
+def one_line(exc: BaseException) -> str:
+    """An error as one line: the message (file, place, what) or, for OS errors, file + reason."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = ": ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None)
+        text = f"{where}: {exc.strerror}" if where else exc.strerror
+    elif isinstance(exc, MemoryError):
+        text = f"out of memory{f' ({exc})' if str(exc) else ''}"
+    else:
+        text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    held = _setup_logging(args.verbose)
     if not getattr(args, "_run", None):
         parser.print_help()
         return EXIT_USAGE
     try:
-        return int(args._run(args) or 0)
-    except SignLLMError as exc:
+        code = int(args._run(args) or 0)
+    except (SignLLMError, OSError, MemoryError) as exc:
         if args.debug:
             raise
-        print(f"signllm {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except (OSError, MemoryError) as exc:
-        if args.debug:
-            raise
-        print(f"signllm {args.command}: error: {exc}", file=sys.stderr)
+        print(f"signllm {args.command}: error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"signllm {args.command}: interrupted", file=sys.stderr)
         return 130
+    for record in held.records if held else ():
+        print(held.format(record), file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -69,6 +69,8 @@ def get_format(name: str) -> Format:
 def detect_format(path: str | os.PathLike, for_writing: bool = False) -> Format:
     """The format of `path`, from its extension, or from its contents for a folder."""
     path = Path(path)
+    if not for_writing and not os.path.lexists(path):
+        raise BadInputError("no such file or folder", path=path)
     if not for_writing and path.is_dir():
         if any(path.glob("*_keypoints.json")):
             return _BY_NAME["openpose"]
