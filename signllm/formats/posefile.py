@@ -309,10 +309,10 @@ def write(path, sequences: list[PoseSequence]) -> None:
     if seq.skeleton.num_joints != PROMPT2SIGN_50.num_joints:
         raise BadInputError(f"{seq.skeleton.num_joints}-joint sequences cannot be written as "
                             ".pose; expected the 50-joint layout", path=path)
-    pose = to_pose(seq)
-    if not np.isfinite(pose.body.data.data).all():
+    if np.abs(seq.joints.astype(np.float64)).max() * PX_PER_M + CANVAS > np.finfo(np.float32).max:
         raise BadInputError("coordinates too large for .pose float32 pixels (1 m = "
                             f"{PX_PER_M:g} px)", path=path)
+    pose = to_pose(seq)
     buffer = io.BytesIO()
     pose.write(buffer)
     with atomic_path(path) as tmp:
