@@ -142,8 +142,10 @@ def _pose_with(seed: bytes, rng, choice: int) -> bytes:
             rng.choice([np.inf, np.nan, 1e38, 3e38])
     elif choice == 2:  # header counts that do not match the body
         comp = pose.header.components[rng.randrange(len(pose.header.components))]
-        comp.points = comp.points[:rng.randrange(len(comp.points) + 1)] if comp.points and \
-            rng.random() < 0.5 else list(comp.points) + [f"X{k}" for k in range(rng.randrange(1, 50))]
+        if comp.points and rng.random() < 0.5:
+            comp.points = comp.points[:rng.randrange(len(comp.points) + 1)]
+        else:
+            comp.points = list(comp.points) + [f"X{k}" for k in range(rng.randrange(1, 50))]
     elif choice == 3:  # components renamed or dropped
         comp = pose.header.components[0]
         comp.name = rng.choice(["POSE_LANDMARKS", "pose_keypoints_2d", "UNKNOWN", ""])

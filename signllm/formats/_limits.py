@@ -56,8 +56,8 @@ def open_regular(path, limit: int = MAX_FILE_BYTES):
     if size == 0:
         raise BadInputError("file is empty", path=path)
     if size > limit:
-        raise BadInputError(f"file is {size:,} bytes, over the limit of {limit:,} bytes"
-                            f"{' (raise it with SIGNLLM_MAX_FILE_BYTES)' * (limit == MAX_FILE_BYTES)}",
+        hint = " (raise it with SIGNLLM_MAX_FILE_BYTES)" if limit == MAX_FILE_BYTES else ""
+        raise BadInputError(f"file is {size:,} bytes, over the limit of {limit:,} bytes{hint}",
                             path=path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))

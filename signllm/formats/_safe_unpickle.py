@@ -113,10 +113,10 @@ def _member_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path, budget:
     if info.file_size > budget:
         raise BadInputError(f"member {name!r} unpacks to {info.file_size:,} bytes, over the "
                             f"limit of {budget:,}", path=path)
-    if info.file_size > RATIO_CHECK_BYTES and \
-            info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        raise BadInputError(f"member {name!r} expands {info.file_size // max(info.compress_size, 1)}"
-                            f" times ({info.file_size:,} bytes); refusing a zip bomb", path=path)
+    ratio = info.file_size // max(info.compress_size, 1)
+    if info.file_size > RATIO_CHECK_BYTES and ratio > MAX_RATIO:
+        raise BadInputError(f"member {name!r} expands {ratio} times ({info.file_size:,} bytes); "
+                            "refusing a zip bomb", path=path)
     try:
         with archive.open(info) as handle:
             data = handle.read(info.file_size + 1)

@@ -68,7 +68,8 @@ MAX_LINE_BYTES = 256 * 1024**2   # one clip; about 20 minutes of v1 frames
 MAX_SIBLING_BYTES = 64 * 1024**2
 _TOKEN = re.compile(rb"\S+")
 _SPACE_BYTES = (b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c")
-_SPACE = np.frombuffer(b"".join(_SPACE_BYTES), np.uint8)
+_IS_SPACE = np.zeros(256, bool)
+_IS_SPACE[np.frombuffer(b"".join(_SPACE_BYTES), np.uint8)] = True
 
 
 # ----------------------------------------------------------------------------- reading
@@ -82,7 +83,7 @@ def _token(raw: bytes, index: int) -> str:
 
 
 def _count_tokens(raw: bytes) -> int:
-    space = np.isin(np.frombuffer(raw, np.uint8), _SPACE)
+    space = _IS_SPACE[np.frombuffer(raw, np.uint8)]
     return int(np.count_nonzero(~space[1:] & space[:-1]) + (raw[:1] not in (b"", *_SPACE_BYTES)))
 
 
