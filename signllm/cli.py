@@ -30,6 +30,9 @@ COMMANDS = {
 }
 
 EXIT_USAGE = 2
+# File commands whose warnings wait for the outcome (one error line, or warnings after success);
+# long-running ones (serve, training, generation) log as they go.
+HOLD_WARNINGS = {"info", "convert", "retarget", "render"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,13 +73,15 @@ class _HeldBack(logging.Handler):
         self.records.append(record)
 
 
-def _setup_logging(verbose: bool) -> _HeldBack | None:
-    """--verbose: everything (python warnings too) to stderr as it happens; otherwise our
-    warnings are held back and python's (torch, numpy) go to the log at debug level."""
+def _setup_logging(verbose: bool, hold: bool) -> _HeldBack | None:
+    """--verbose: everything (python warnings too) to stderr as it happens; otherwise python's
+    warnings (torch, numpy) are dropped and, for `hold`, ours wait for the outcome."""
     logging.captureWarnings(True)
     fmt = "%(levelname)s %(name)s: %(message)s"
-    if verbose:
-        logging.basicConfig(level=logging.INFO, format=fmt)
+    if verbose or not hold:
+        logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format=fmt)
+        if not verbose:
+            logging.getLogger("py.warnings").setLevel(logging.ERROR)
         return None
     held = _HeldBack()
     held.setFormatter(logging.Formatter(fmt))
@@ -100,7 +105,7 @@ def one_line(exc: BaseException) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    held = _setup_logging(args.verbose)
+    held = _setup_logging(args.verbose, args.command in HOLD_WARNINGS)
     if not getattr(args, "_run", None):
         parser.print_help()
         return EXIT_USAGE
