@@ -3,7 +3,8 @@
 Each subcommand lives in its own module exposing HELP, `configure(parser)` and `run(args)`;
 modules keep heavy imports (torch, smplx, grpc) inside `run` so `--help` stays instant.
 Errors the user can fix become exactly one line on stderr (`signllm CMD: error: FILE: PLACE:
-WHAT`) and exit code 2, never a traceback; warnings are held back until the command succeeded.
+WHAT`) and exit code 2, never a traceback; the file commands hold warnings back until they
+succeeded.
 """
 from __future__ import annotations
 
@@ -78,15 +79,16 @@ def _setup_logging(verbose: bool, hold: bool) -> _HeldBack | None:
     warnings (torch, numpy) are dropped and, for `hold`, ours wait for the outcome."""
     logging.captureWarnings(True)
     fmt = "%(levelname)s %(name)s: %(message)s"
-    if verbose or not hold:
-        logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format=fmt)
-        if not verbose:
-            logging.getLogger("py.warnings").setLevel(logging.ERROR)
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format=fmt)
+        return None
+    logging.getLogger("py.warnings").setLevel(logging.ERROR)
+    if not hold:
+        logging.basicConfig(level=logging.WARNING, format=fmt)
         return None
     held = _HeldBack()
     held.setFormatter(logging.Formatter(fmt))
     logging.basicConfig(level=logging.WARNING, handlers=[held])
-    logging.getLogger("py.warnings").setLevel(logging.ERROR)
     return held
 
 
