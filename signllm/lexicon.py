@@ -222,9 +222,13 @@ def sign_segment(entry: LexiconEntry, fps: float, transition: int) -> Segment:
 
 
 def render(segments: list[Segment], rest_start: np.ndarray, rest_end: np.ndarray,
-           lead_in: int, lead_out: int) -> tuple[np.ndarray, np.ndarray]:
-    """Join segments: rest -> eased transitions and holds -> rest. Returns joints, confidence."""
-    parts, conf = [rest_start[None]], [np.ones((1, rest_start.shape[0]), np.float32)]
+           lead_in: int, lead_out: int, rest_confidence: tuple[np.ndarray, np.ndarray] | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Join segments: rest -> eased transitions and holds -> rest. Returns joints, confidence.
+    `rest_confidence`: (start, end) confidence of the rest frames (default all seen); a joint the
+    clips never saw stays missing there too, not present at its filled-in place."""
+    conf_start, conf_end = rest_confidence or (np.ones(rest_start.shape[0], np.float32),) * 2
+    parts, conf = [rest_start[None]], [np.asarray(conf_start, np.float32)[None]]
     previous = rest_start
     for i, seg in enumerate(segments):
         lead = lead_in if i == 0 else seg.transition
@@ -233,7 +237,7 @@ def render(segments: list[Segment], rest_start: np.ndarray, rest_end: np.ndarray
         conf += [np.repeat(seg.confidence[None], len(between) + len(seg.poses), axis=0)]
         previous = seg.poses[-1]
     parts += [ease(previous, rest_end, lead_out), rest_end[None]]
-    conf += [np.ones((lead_out + 1, rest_end.shape[0]), np.float32)]
+    conf += [np.repeat(np.asarray(conf_end, np.float32)[None], lead_out + 1, axis=0)]
     return np.concatenate(parts).astype(np.float32), np.concatenate(conf).astype(np.float32)
 
 
@@ -335,7 +339,8 @@ class LexiconGenerator(Generator):
                               f"({skipped}); {HOW_TO_ADD_DATA}")
         joints, confidence = self._render(plan, lang, fps)
         info = StreamInfo(language=lang, text=text, gloss=plan.gloss, generator=self.name,
-                          model=self.describe(), fps=fps, words=plan.words)
+                          model=self.describe(), fps=fps, words=plan.words,
+                          depth_known=False)  # the alphabet clips are read without their z
         return GenerationStream(info, _frames(joints, confidence))
 
     def _render(self, plan: Plan, language: Language, fps: float) -> tuple[np.ndarray, np.ndarray]:
@@ -361,7 +366,10 @@ class LexiconGenerator(Generator):
                 last.poses = np.concatenate([last.poses, np.repeat(last.poses[-1:], pause_after, 0)])
             pause_after = 0
             segments.append(seg)
-        return render(segments, clips[0].joints[0], clips[-1].joints[-1], *self._leads(fps))
+        rest_confidence = ((clips[0].confidence[0] > 0).astype(np.float32),
+                           (clips[-1].confidence[-1] > 0).astype(np.float32))
+        return render(segments, clips[0].joints[0], clips[-1].joints[-1], *self._leads(fps),
+                      rest_confidence=rest_confidence)
 
     def _leads(self, fps: float) -> tuple[int, int]:
         """Frames of the rest -> first letter and last letter -> rest movements."""
