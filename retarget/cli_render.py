@@ -26,6 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args) -> int:
     from tqdm import tqdm
 
+    from signllm.atomic import atomic_group, check_target
     from signllm.errors import BadInputError
 
     from .fit import fit_sequence
@@ -37,10 +38,14 @@ def run(args) -> int:
         raise BadInputError(f"--size must be between 16 and 2048, got {args.size}")
     body, fixed_shape = body_from_args(args)
     seqs = read_clips(args)
-    for seq, target in zip(seqs, targets(output, len(seqs))):
-        motion = fit_sequence(seq, body, iterations=args.iterations, fit_shape=not fixed_shape)
-        with tqdm(total=motion.num_frames, desc=target.name, unit="frame") as bar:
-            render_motion(target, motion, body, keypoints=seq if args.show_keypoints else None,
-                          size=args.size, backend=args.backend, progress=bar.update)
-        print(f"wrote {target} ({motion.num_frames} frames)")
+    written = []
+    with atomic_group():  # every clip's video appears, or none
+        for seq, target in zip(seqs, targets(output, len(seqs))):
+            check_target(target)
+            motion = fit_sequence(seq, body, iterations=args.iterations, fit_shape=not fixed_shape)
+            with tqdm(total=motion.num_frames, desc=target.name, unit="frame") as bar:
+                render_motion(target, motion, body, keypoints=seq if args.show_keypoints else None,
+                              size=args.size, backend=args.backend, progress=bar.update)
+            written.append(f"wrote {target} ({motion.num_frames} frames)")
+    print("\n".join(written))
     return 0

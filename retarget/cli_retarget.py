@@ -66,6 +66,10 @@ def read_clips(args):
         seqs = [seqs[args.select]]
     if not seqs:
         raise BadInputError("no clips in the input", path=args.input)
+    from .fit import FitOptions
+    from .sanity import check_fittable
+    for seq in seqs:
+        check_fittable(seq, FitOptions().min_confidence, path=args.input)
     return seqs
 
 
@@ -78,6 +82,7 @@ def targets(output: Path, count: int) -> list[Path]:
 def run(args) -> int:
     from tqdm import tqdm
 
+    from signllm.atomic import atomic_group, check_target
     from signllm.errors import UnsupportedFormatError
 
     from .export import EXTENSIONS, write_motion
@@ -89,10 +94,15 @@ def run(args) -> int:
     body, fixed_shape = body_from_args(args)
     seqs = read_clips(args)
     video = output.suffix.lower() in (".mp4", ".gif")
-    for seq, target in tqdm(list(zip(seqs, targets(output, len(seqs)))), desc="retarget", unit="clip",
-                            disable=len(seqs) < 2):
-        motion = fit_sequence(seq, body, iterations=args.iterations, fit_shape=not fixed_shape)
-        options = {"keypoints": seq if args.show_keypoints else None} if video else {}
-        write_motion(target, motion, body, **options)
-        print(f"wrote {target} ({motion.num_frames} frames at {motion.fps:g} fps, body {body.name})")
+    written = []
+    with atomic_group():  # every clip's file appears, or none
+        for seq, target in tqdm(list(zip(seqs, targets(output, len(seqs)))), desc="retarget",
+                                unit="clip", disable=len(seqs) < 2):
+            check_target(target)
+            motion = fit_sequence(seq, body, iterations=args.iterations, fit_shape=not fixed_shape)
+            options = {"keypoints": seq if args.show_keypoints else None} if video else {}
+            write_motion(target, motion, body, **options)
+            written.append(f"wrote {target} ({motion.num_frames} frames at {motion.fps:g} fps, "
+                           f"body {body.name})")
+    print("\n".join(written))
     return 0

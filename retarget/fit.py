@@ -25,6 +25,11 @@ from signllm.skeleton import (L_ELBOW, L_SHOULDER, L_WRIST, NECK, NOSE, PROMPT2S
                               R_SHOULDER, R_WRIST)
 
 from .body import Body
+from .filters import STREAM, OneEuro, one_euro, smooth_rotations
+from .lifting import bone_length_depth, signing_space
+from .rest import rest_missing_arms, rest_pose_keypoints
+from .volume import body_volume, push_out
+from .geometry import _T, _cross, _frame, _min_rotation, _mv, _power, _unit
 from .kinematics import axis_angles, forward_kinematics, quaternions, rotmats
 from .motion import Motion, MotionFrame
 from .skeleton55 import KEYPOINT_JOINT, NUM_JOINTS, PARENTS, finger_joints, joint
@@ -57,64 +62,12 @@ class FitOptions:
     fit_shape: bool = True        # fit betas once per sequence (3D input only)
     smooth_input: float = 0.0     # Gaussian sigma (frames) over the keypoints before fitting
     smooth_palm: float = 1.0      # Gaussian sigma (frames) over the palm orientation
-    max_speed: float = 15.0       # rad/s any joint may turn (0.6 rad per frame at 25 fps)
-
-
-# ----------------------------------------------------------------------------- small geometry
-def _unit(v: np.ndarray, eps: float = 1e-9) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), eps)
-
-
-def _frame(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Orthonormal frames (..., 3, 3) with columns a, b orthogonalised, a x b."""
-    a = _unit(a)
-    b = _unit(b - (b * a).sum(-1, keepdims=True) * a)
-    return np.stack([a, b, _cross(a, b)], -1)
-
-
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """np.cross without its axis juggling (it dominated the per-frame streaming cost)."""
-    return np.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
-                     a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
-                     a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], -1)
-
-
-def _min_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Smallest rotations taking directions a to b (..., 3, 3): R = I + [v] + [v]^2 / (1 + c)."""
-    a, b = np.broadcast_arrays(_unit(a), _unit(b))
-    v = _cross(a, b)
-    c = (a * b).sum(-1)
-    # antiparallel: half a turn about an axis perpendicular to a
-    alt = _cross(a, np.array([0.0, 0.0, 1.0]))
-    alt = np.where(np.linalg.norm(alt, axis=-1, keepdims=True) < 1e-6, _cross(a, np.array([1.0, 0, 0])), alt)
-    anti = c < -1 + 1e-8
-    if anti.any():
-        v = np.where(anti[..., None], _unit(alt), v)
-        c = np.where(anti, 0.0, c)
-    x, y, z = v[..., 0], v[..., 1], v[..., 2]
-    zero = np.zeros_like(x)
-    K = np.stack([zero, -z, y, z, zero, -x, -y, x, zero], -1).reshape(v.shape[:-1] + (3, 3))
-    R = np.eye(3) + K + (K @ K) / (1 + c)[..., None, None]
-    if anti.any():  # for the half turn about unit axis n: R = 2 n n^T - I
-        n = _unit(alt)
-        R = np.where(anti[..., None, None], 2 * n[..., :, None] * n[..., None, :] - np.eye(3), R)
-    return R
-
-
-def _power(R: np.ndarray, fraction: float, max_angle: float | None = None) -> np.ndarray:
-    aa = axis_angles(R) * fraction
-    if max_angle is not None:
-        ang = np.linalg.norm(aa, axis=-1, keepdims=True)
-        aa *= np.minimum(1.0, max_angle / np.maximum(ang, 1e-12))
-    return rotmats(aa)
-
-
-def _T(R: np.ndarray) -> np.ndarray:
-    return np.swapaxes(R, -1, -2)
-
-
-def _mv(R: np.ndarray, v: np.ndarray) -> np.ndarray:
-    return (R @ v[..., None])[..., 0]
+    max_speed: float = 15.0       # rad/s any joint may turn (0.6 rad per frame at 25 fps): a safety net
+    one_euro: bool = True         # confidence-aware One Euro filter on the keypoints (filters.py)
+    smooth_rotations: float = 1.0 # Gaussian sigma (frames) over the fitted rotations (offline)
+    rest_ease: int = 8            # arm joints missing this many frames away rest (rest.py); 0 = off
+    body_volume: bool = True      # keep hands and forearms outside the body (volume.py)
+    signing_space: bool = True    # 2D input: raised hands in front of the shoulders (lifting.py)
 
 
 # ----------------------------------------------------------------------------- input cleaning
@@ -159,22 +112,6 @@ def _unit_factor(scale: float, name: str | None) -> float:
     log.warning("%s: keypoints are %.3g x the body's size; divided by %.4g to get metres",
                 name or "sequence", scale, factor)
     return factor
-
-
-def _lift_depth(K: np.ndarray, rest_kp: np.ndarray) -> np.ndarray:
-    """Give 2D keypoints a plausible depth: each bone keeps its body length, leaning forward."""
-    K = K.copy()
-    K[:, :, 2] = 0.0
-    for c, p in enumerate(PROMPT2SIGN_50.parents):
-        if p < 0:
-            continue
-        L = np.linalg.norm(rest_kp[c] - rest_kp[p])
-        l_xy = np.linalg.norm(K[:, c, :2] - K[:, p, :2], axis=-1)
-        if c in (L_SHOULDER, R_SHOULDER):
-            K[:, c, 2] = K[:, p, 2] + rest_kp[c, 2] - rest_kp[p, 2]
-        else:
-            K[:, c, 2] = K[:, p, 2] + np.sqrt(np.maximum(L * L - l_xy * l_xy, 0.0))
-    return K
 
 
 def _fit_betas(body: Body, K: np.ndarray, valid: np.ndarray, reg: float = 0.05) -> np.ndarray:
@@ -236,17 +173,6 @@ def rate_limit(L: np.ndarray, max_step: float, previous: np.ndarray | None = Non
             q[:, t] = cur
         prev = q[:, t]
     return Rotation.from_quat(q.reshape(-1, 4)).as_matrix().reshape(L.shape)
-
-
-def smooth_rotations(R: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian smoothing of a rotation track (T, 3, 3) through sign-continuous quaternions."""
-    if sigma <= 0 or len(R) < 2:
-        return R
-    q = quaternions(R)
-    flip = np.cumsum(np.r_[0, (q[1:] * q[:-1]).sum(1) < 0]) % 2 == 1
-    q[flip] *= -1
-    q = gaussian_filter1d(q, sigma, axis=0, mode="nearest")
-    return Rotation.from_quat(q).as_matrix()
 
 
 def analytic_pose(K: np.ndarray, seen: np.ndarray, rest: np.ndarray, offsets: np.ndarray,
@@ -487,10 +413,17 @@ def _prepare(pose: PoseSequence, body: Body, opts: FitOptions):
     scale = _body_scale(K, valid, body.rest_keypoints())
     if scale is not None and not SCALE_RANGE[0] <= scale <= SCALE_RANGE[1]:
         K = K / _unit_factor(scale, pose.name)
+    conf = np.where(valid, pose.confidence, 0.0)
+    if opts.rest_ease > 0:
+        K, filled = rest_missing_arms(K, valid, rest_pose_keypoints(body), opts.rest_ease)
+        conf = np.where(filled & ~valid, 1.0, conf)
+        valid = filled
     K, seen = _fill_missing(K, valid)
+    if opts.one_euro and len(K) > 1:
+        K = one_euro(K, np.where(valid, conf, 0.0) + 0.02, pose.fps)
     if opts.smooth_input > 0 and len(K) > 1:
         K = gaussian_filter1d(K, opts.smooth_input, axis=0, mode="nearest")
-    return K, valid, seen
+    return K, valid, seen, conf
 
 
 def _weights(valid: np.ndarray, confidence: np.ndarray, depth_known: bool) -> np.ndarray:
@@ -500,31 +433,63 @@ def _weights(valid: np.ndarray, confidence: np.ndarray, depth_known: bool) -> np
     return w
 
 
+def _lifted_outside(K: np.ndarray, depth_known: bool, rest_kp: np.ndarray, volume, o: FitOptions):
+    """Keypoints with a depth (lifted when unknown) and, when asked, outside the body."""
+    if not depth_known:
+        K = bone_length_depth(K, rest_kp)
+        if o.signing_space:
+            K = signing_space(K)
+    return push_out(K, volume, rest_kp) if o.body_volume else K
+
+
+_VOLUME_PASSES = 2  # re-solves with the targets moved by what is still inside the body
+
+
+def _solve(K, seen, weights, rest, offsets, fps: float, o: FitOptions):
+    """Analytic pose, refinement, rotation smoothing and the rate limit, over a whole clip."""
+    L, transl = analytic_pose(K, seen, rest, offsets, o.smooth_palm)
+    if o.iterations > 0:
+        L, transl = refine(L, transl, K, weights, rest, offsets, o)
+    if o.smooth_rotations > 0:
+        L[:, ACTIVE[1:]] = smooth_rotations(L[:, ACTIVE[1:]], o.smooth_rotations)
+    if o.max_speed > 0:
+        L = rate_limit(L, o.max_speed / fps)
+    return L, transl
+
+
+def _keypoints(L, transl, rest, offsets) -> np.ndarray:
+    G, P = forward_kinematics(L, rest, transl)
+    return _mv(G[:, KEYPOINT_JOINT], offsets) + P[:, KEYPOINT_JOINT]
+
+
 def fit_sequence(pose: PoseSequence, body: Body, **opts) -> Motion:
     """Fit a whole clip at once (batched over frames)."""
     o = FitOptions(**opts)
-    K, valid, seen = _prepare(pose, body, o)
+    K, valid, seen, conf = _prepare(pose, body, o)
     betas = body.betas
     if pose.depth_known and o.fit_shape:
         betas = _fit_betas(body, K, valid)
     rest, offsets = body.rest_joints(betas), body.keypoint_offsets(betas)
-    if not pose.depth_known:
-        K = _lift_depth(K, rest[KEYPOINT_JOINT] + offsets)
-    L, transl = analytic_pose(K, seen, rest, offsets, o.smooth_palm)
-    if o.iterations > 0:
-        L, transl = refine(L, transl, K, _weights(valid, pose.confidence, pose.depth_known),
-                           rest, offsets, o)
-    if o.max_speed > 0:
-        L = rate_limit(L, o.max_speed / pose.fps)
+    rest_kp = rest[KEYPOINT_JOINT] + offsets
+    K = _lifted_outside(K, pose.depth_known, rest_kp, body_volume(body, betas), o)
+    weights = _weights(valid, conf, pose.depth_known)
+    L, transl = _solve(K, seen, weights, rest, offsets, pose.fps, o)
+    for _ in range(_VOLUME_PASSES if o.body_volume else 0):
+        # what the solve left inside the body (fixed bone lengths, smoothing) moves the targets
+        kp = _keypoints(L, transl, rest, offsets)
+        fix = push_out(kp, body_volume(body, betas), rest_kp) - kp
+        if not np.abs(fix).max() > 1e-4:
+            break
+        K = K + fix
+        L, transl = _solve(K, seen, weights, rest, offsets, pose.fps, o)
     return Motion.from_full_pose(axis_angles(L), transl, betas, rest, pose.fps, name=pose.name,
                                  gender=body.gender)
 
 
 def motion_keypoints(motion: Motion, body: Body) -> np.ndarray:
     """(T, 50, 3) keypoints of a motion (FK + the body's nose / fingertip offsets)."""
-    G, P = forward_kinematics(motion.local_rotmats(), motion.rest_joints, motion.transl)
-    off = body.keypoint_offsets(motion.betas)
-    return _mv(G[:, KEYPOINT_JOINT], off) + P[:, KEYPOINT_JOINT]
+    return _keypoints(motion.local_rotmats(), motion.transl, motion.rest_joints,
+                      body.keypoint_offsets(motion.betas))
 
 
 class StreamingFitter:
@@ -543,6 +508,10 @@ class StreamingFitter:
         self.previous: np.ndarray | None = None  # last frame's local rotations (55, 3, 3)
         self.index = 0
         self.scale: float | None = None
+        self.since = np.full(50, np.iinfo(np.int32).max // 2)  # frames since each joint was seen
+        self.rest_pose = rest_pose_keypoints(body)
+        self.volume = body_volume(body)
+        self.filter = OneEuro(self.fps, **STREAM)
 
     def _filled(self, joints: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(filled keypoints (50, 3), valid mask) for one frame; updates the held state."""
@@ -562,8 +531,15 @@ class StreamingFitter:
         K = np.where(valid[:, None], joints, self.last)
         self.seen |= valid
         self.last = K
-        if not self.depth_known:
-            K = _lift_depth(K[None], self.rest_kp)[0]
+        self.since = np.where(valid, 0, self.since + 1)
+        if self.opts.rest_ease > 0:  # held too long or never seen: the arm goes to rest
+            K, rested = rest_missing_arms(K[None], (self.since <= self.opts.rest_ease)[None],
+                                          self.rest_pose, 0)
+            K = K[0]
+            self.seen |= rested[0]
+        if self.opts.one_euro:
+            K = self.filter.step(K, np.where(valid, confidence, 0.0) + 0.02)
+        K = _lifted_outside(K[None], self.depth_known, self.rest_kp, self.volume, self.opts)[0]
         return K, valid
 
     def push_many(self, joints: np.ndarray, confidence: np.ndarray) -> list[MotionFrame]:

@@ -20,7 +20,7 @@ from .skeleton55 import JOINT_NAMES, NUM_JOINTS, PARENTS, VERTEX_IDS, finger_joi
 
 log = logging.getLogger(__name__)
 
-VERSION = 3
+VERSION = 4
 FILE_NAME = f"smplx_signllm_mannequin_v{VERSION}.npz"  # smplx.create reads the type from "smplx_"
 NUM_BETAS = 10
 NUM_EXPRESSION = 10
@@ -228,8 +228,8 @@ def _build_mesh(J):
         named[f"{s}ear"] = skull[np.argmax(sx * all_v[skull, 0])]
     for s in ("L", "R"):
         named[f"{s}SmallToe"] = named[f"{s}BigToe"] - 3  # a vertex on the toe cap's last ring
-    # chin/jaw part rides on the jaw joint
-    m.capsule(J[joint("jaw")] + (0, -0.01, 0.0), J[joint("jaw")] + (0, -0.02, 0.06), 0.03, 0.025,
+    # chin/jaw part rides on the jaw joint, tucked under the skull's front (it stuck out 10 cm)
+    m.capsule(J[joint("jaw")] + (0, -0.005, -0.01), J[joint("jaw")] + (0, -0.015, 0.035), 0.028, 0.022,
               joint("jaw"), across=(1, 0, 0), flat=0.8, rings=4)
     V = np.concatenate(m.verts)
     F = np.concatenate(m.faces)

@@ -41,6 +41,7 @@ class StreamInfo:
     fps: float = 25.0
     skeleton: Skeleton = PROMPT2SIGN_50
     words: list[WordReport] = field(default_factory=list)
+    depth_known: bool = True       # False when the frames' z is not measured (2D-trained output)
 
 
 @dataclass
@@ -63,7 +64,8 @@ class GenerationStream:
             np.zeros((0, self.info.skeleton.num_joints), np.float32)
         return PoseSequence(joints, conf, fps=self.info.fps, skeleton=self.info.skeleton,
                             text=self.info.text, gloss=self.info.gloss,
-                            language=self.info.language.code, name=self.info.text[:60])
+                            language=self.info.language.code, name=self.info.text[:60],
+                            depth_known=self.info.depth_known)
 
 
 class Generator:

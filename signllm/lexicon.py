@@ -248,9 +248,13 @@ def at_spelling_depth(seg: Segment) -> Segment:
 
 
 def render(segments: list[Segment], rest_start: np.ndarray, rest_end: np.ndarray,
-           lead_in: int, lead_out: int) -> tuple[np.ndarray, np.ndarray]:
-    """Join segments: rest -> eased transitions and holds -> rest. Returns joints, confidence."""
-    parts, conf = [rest_start[None]], [np.ones((1, rest_start.shape[0]), np.float32)]
+           lead_in: int, lead_out: int, rest_confidence: tuple[np.ndarray, np.ndarray] | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Join segments: rest -> eased transitions and holds -> rest. Returns joints, confidence.
+    `rest_confidence`: (start, end) confidence of the rest frames (default all seen); a joint the
+    clips never saw stays missing there too, not present at its filled-in place."""
+    conf_start, conf_end = rest_confidence or (np.ones(rest_start.shape[0], np.float32),) * 2
+    parts, conf = [rest_start[None]], [np.asarray(conf_start, np.float32)[None]]
     previous = rest_start
     for i, seg in enumerate(segments):
         lead = lead_in if i == 0 else seg.transition
@@ -259,7 +263,7 @@ def render(segments: list[Segment], rest_start: np.ndarray, rest_end: np.ndarray
         conf += [np.repeat(seg.confidence[None], len(between) + len(seg.poses), axis=0)]
         previous = seg.poses[-1]
     parts += [ease(previous, rest_end, lead_out), rest_end[None]]
-    conf += [np.ones((lead_out + 1, rest_end.shape[0]), np.float32)]
+    conf += [np.repeat(np.asarray(conf_end, np.float32)[None], lead_out + 1, axis=0)]
     return np.concatenate(parts).astype(np.float32), np.concatenate(conf).astype(np.float32)
 
 
@@ -268,6 +272,10 @@ class Plan:
     words: list[WordReport]
     gloss: str
     items: list            # Step (letters, pauses), ("sign", LexiconEntry) or ("notated", NotatedSign)
+
+
+def uses_notated_signs(plan: Plan) -> bool:
+    return any(not isinstance(item, Step) and item[0] == "notated" for item in plan.items)
 
 
 class LexiconGenerator(Generator):
@@ -401,8 +409,11 @@ class LexiconGenerator(Generator):
             raise NoDataError(f"nothing to sign in {lang.signllm_name} ({lang.code}) for {text!r} "
                               f"({skipped}); {HOW_TO_ADD_DATA}")
         joints, confidence = self._render(plan, lang, fps)
+        # the alphabet clips are read without their z; synthesised signs know theirs (and place
+        # the letters among them at spelling depth)
+        signed = uses_notated_signs(plan)
         info = StreamInfo(language=lang, text=text, gloss=plan.gloss, generator=self.name,
-                          model=self.describe(), fps=fps, words=plan.words)
+                          model=self.describe(), fps=fps, words=plan.words, depth_known=signed)
         return GenerationStream(info, _frames(joints, confidence))
 
     def _render(self, plan: Plan, language: Language, fps: float) -> tuple[np.ndarray, np.ndarray]:
@@ -410,7 +421,7 @@ class LexiconGenerator(Generator):
         root = package_alphabet_dir()
         segments: list[Segment] = []
         transition = max(1, int(round(self.timing.transition * fps)))
-        signed = any(not isinstance(item, Step) and item[0] == "notated" for item in plan.items)
+        signed = uses_notated_signs(plan)
         pause_after = 0
         clips = []
         for item in plan.items:
@@ -432,13 +443,15 @@ class LexiconGenerator(Generator):
                 last.poses = np.concatenate([last.poses, np.repeat(last.poses[-1:], pause_after, 0)])
             pause_after = 0
             segments.append(seg)
-        if signed:
+        if signed:  # the synthesiser's rest: both hands known, low in front of the body
             from .synthesis import rest_pose
 
-            rest_start = rest_end = rest_pose()
-        else:
-            rest_start, rest_end = clips[0].joints[0], clips[-1].joints[-1]
-        return render(segments, rest_start, rest_end, *self._leads(fps))
+            rest = rest_pose()
+            return render(segments, rest, rest, *self._leads(fps))
+        rest_confidence = ((clips[0].confidence[0] > 0).astype(np.float32),
+                           (clips[-1].confidence[-1] > 0).astype(np.float32))
+        return render(segments, clips[0].joints[0], clips[-1].joints[-1], *self._leads(fps),
+                      rest_confidence=rest_confidence)
 
     def _leads(self, fps: float) -> tuple[int, int]:
         """Frames of the rest -> first letter and last letter -> rest movements."""

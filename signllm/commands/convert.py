@@ -19,7 +19,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="output file; a .pose file holds one clip, so several clips become "
                              "OUT-000.pose, OUT-001.pose, ...")
     parser.add_argument("--to", metavar="FORMAT",
-                        help="output format when OUT's extension does not tell: skels, pose, npz")
+                        help="output format, whatever OUT's extension (OUT is written as named): "
+                             "skels, pose, npz")
     parser.add_argument("--select", type=int, metavar="I",
                         help="convert only clip number I (0-based) of a multi-clip input")
     add_read_options(parser)
@@ -39,6 +40,7 @@ def _targets(output: Path, count: int, one_per_file: bool) -> list[Path]:
 
 def run(args) -> int:
     from signllm import formats
+    from signllm.atomic import atomic_group, check_target
     from signllm.errors import BadInputError
 
     output = Path(args.output)
@@ -46,6 +48,7 @@ def run(args) -> int:
         formats.detect_format(output, for_writing=True)
     if not out_fmt.writable:
         raise BadInputError(f"format {out_fmt.name!r} can be read but not written", path=output)
+    check_target(output)
     in_fmt, seqs = read_input(args.input, args)
     if args.select is not None:
         if not 0 <= args.select < len(seqs):
@@ -61,8 +64,10 @@ def run(args) -> int:
         writing=True)
     targets = _targets(output, len(seqs), out_fmt.one_per_file)
     groups = [seqs] if len(targets) == 1 else [[s] for s in seqs]
+    with atomic_group():  # all clips' files appear together, or none
+        for target, group in zip(targets, groups):
+            formats.write(target, group, format=out_fmt.name, **options)
     for target, group in zip(targets, groups):
-        formats.write(target, group, format=out_fmt.name, **options)
         frames = sum(s.num_frames for s in group)
         print(f"wrote {target} ({out_fmt.name}, {len(group)} sequence"
               f"{'s' * (len(group) != 1)}, {frames} frames; read as {in_fmt.name})")

@@ -4,6 +4,10 @@ from __future__ import annotations
 import argparse
 import json
 
+# retarget.fit.FitOptions.min_confidence: joints below it are missing for the fitter (the core
+# cannot import retarget; a test keeps the two equal).
+FIT_MIN_CONFIDENCE = 0.2
+
 HELP = ("describe keypoint files (.skels, .pose, .npz, OpenPose JSON or DWPose folders): layout, "
         "sequences, frames, fps, duration, share of missing joints, text and gloss")
 
@@ -69,7 +73,9 @@ def describe(path: str, fmt, seqs) -> dict:
         "sequences": [{
             "name": s.name, "frames": s.num_frames, "fps": s.fps,
             "duration_s": round(s.duration, 3), "joints": s.skeleton.num_joints,
-            "missing_share": round(s.missing_share, 4), "depth_known": s.depth_known,
+            "missing_share": round(s.missing_share, 4),
+            "unfit_share": round(float((s.confidence < FIT_MIN_CONFIDENCE).mean()), 4),
+            "depth_known": s.depth_known,
             "text": s.text, "gloss": s.gloss, "language": s.language} for s in seqs]}
 
 
@@ -83,7 +89,8 @@ def _print_text(info: dict) -> None:
         depth = "" if s["depth_known"] else ", 2D (depth unknown)"
         print(f"  [{i}] {s['name'] or '-'}: {s['frames']} frames at {s['fps']:g} fps = "
               f"{s['duration_s']:.2f} s, {s['joints']} joints, "
-              f"{100 * s['missing_share']:.1f}% missing{depth}")
+              f"{100 * s['missing_share']:.1f}% missing, {100 * s['unfit_share']:.1f}% below "
+              f"the fitter's confidence {FIT_MIN_CONFIDENCE}{depth}")
         for field in ("language", "text", "gloss"):
             if s[field]:
                 print(f"      {field}: {s[field]}")

@@ -2,7 +2,9 @@
 
 Every adapter converts into the canonical frame on read and back on write (ARCHITECTURE.md).
 `read(path)` returns a list of sequences (a `.skels` file holds many clips); `write(path, seqs)`
-writes atomically.
+writes atomically. Both are the boundary to untrusted files: whatever a library raises on a bad
+file becomes a `BadInputError` naming the file, and values no format can hold (frame rates
+outside `_limits.MIN_FPS..MAX_FPS`) are refused on both sides.
 """
 from __future__ import annotations
 
@@ -13,12 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import BadInputError, UnsupportedFormatError
+from ..errors import BadInputError, SignLLMError, UnsupportedFormatError
 from ..pose import PoseSequence
-
-# Refuse files larger than this unless the caller raises it: a multi-GB file is almost always
-# a mistake, and reading it would exhaust memory instead of failing with a clear message.
-DEFAULT_MAX_BYTES = int(os.environ.get("SIGNLLM_MAX_FILE_BYTES", 2 * 1024**3))
+from ._limits import MAX_FILE_BYTES as DEFAULT_MAX_BYTES
+from ._limits import check_fps, check_regular
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,8 @@ def get_format(name: str) -> Format:
 def detect_format(path: str | os.PathLike, for_writing: bool = False) -> Format:
     """The format of `path`, from its extension, or from its contents for a folder."""
     path = Path(path)
+    if not for_writing and not os.path.lexists(path):
+        raise BadInputError("no such file or folder", path=path)
     if not for_writing and path.is_dir():
         if any(path.glob("*_keypoints.json")):
             return _BY_NAME["openpose"]
@@ -101,26 +103,46 @@ def options_for(fmt: Format, options: dict, writing: bool = False) -> dict:
     return {k: v for k, v in chosen.items() if k in accepted}
 
 
-def check_size(path: Path, max_bytes: int | None = None) -> None:
-    """Fail fast on a missing, empty or oversized file."""
-    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
-    if not path.exists():
+def check_size(path: Path) -> None:
+    """Fail fast on a missing, empty, oversized or special file (a folder is left to detection)."""
+    if not os.path.exists(path):
         raise BadInputError("no such file or folder", path=path)
-    if path.is_file():
-        size = path.stat().st_size
-        if size == 0:
-            raise BadInputError("file is empty", path=path)
-        if size > limit:
-            raise BadInputError(
-                f"file is {size:,} bytes, over the limit of {limit:,} bytes "
-                "(raise it with SIGNLLM_MAX_FILE_BYTES)", path=path)
+    if os.path.isdir(path):
+        return
+    size = check_regular(path)
+    if size == 0:
+        raise BadInputError("file is empty", path=path)
+    if size > DEFAULT_MAX_BYTES:
+        raise BadInputError(
+            f"file is {size:,} bytes, over the limit of {DEFAULT_MAX_BYTES:,} bytes "
+            "(raise it with SIGNLLM_MAX_FILE_BYTES)", path=path)
 
 
 def read(path: str | os.PathLike, format: str | None = None, **options) -> list[PoseSequence]:
     path = Path(path)
-    check_size(path, options.pop("max_bytes", None))
+    check_size(path)
     fmt = get_format(format) if format else detect_format(path)
-    return fmt.load().read(path, **options)
+    if options.get("fps") is not None:
+        options["fps"] = check_fps(options["fps"], path, "--fps")
+    try:
+        seqs = fmt.load().read(path, **options)
+    except BadInputError as exc:
+        if str(path) in str(exc):
+            raise
+        raise BadInputError(str(exc), path=path) from None  # e.g. PoseSequence names no file
+    except SignLLMError:
+        raise
+    except MemoryError:
+        raise BadInputError(f"reading it as {fmt.name} needs more memory than is available "
+                            "(corrupt sizes?)", path=path) from None
+    except RecursionError:
+        raise BadInputError(f"nested too deeply to read as {fmt.name}", path=path) from None
+    except Exception as exc:  # the boundary: any library's error on a bad file
+        raise BadInputError(f"not a readable {fmt.name} file ({type(exc).__name__}: "
+                            f"{exc or 'no details'})", path=path) from None
+    for i, seq in enumerate(seqs):
+        check_fps(seq.fps, path, f"sequence {i}: frame rate")
+    return seqs
 
 
 def write(path: str | os.PathLike, sequences: Sequence[PoseSequence] | PoseSequence,
@@ -133,4 +155,6 @@ def write(path: str | os.PathLike, sequences: Sequence[PoseSequence] | PoseSeque
     fmt = get_format(format) if format else detect_format(path, for_writing=True)
     if not fmt.writable:
         raise UnsupportedFormatError(f"{path}: format {fmt.name!r} can be read but not written")
+    for i, seq in enumerate(sequences):
+        check_fps(seq.fps, path, f"sequence {i}: frame rate")
     fmt.load().write(path, list(sequences), **options)

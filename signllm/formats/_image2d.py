@@ -21,6 +21,8 @@ from ..skeleton import L_SHOULDER, NECK, NOMINAL_SHOULDER_WIDTH_M, R_SHOULDER
 
 # A shoulder must be at least this confident to take part in the scale estimate.
 SCALE_CONFIDENCE = 0.3
+# A joint this far from the neck (in metres, after scaling) means garbage coordinates.
+MAX_METRES = 100.0
 
 
 def _neck_track(xy: np.ndarray, conf: np.ndarray, path) -> np.ndarray:
@@ -47,7 +49,11 @@ def image_to_canonical(xy: np.ndarray, conf: np.ndarray, path=None) -> tuple[np.
     `image_scale` (metres per unit) and `image_neck` ((T, 2) neck positions).
     """
     xy = np.asarray(xy, dtype=np.float64)
-    conf = np.asarray(conf, dtype=np.float64)
+    conf = np.nan_to_num(np.asarray(conf, dtype=np.float64), nan=0.0)
+    bad = ~np.isfinite(xy).all(axis=-1) & (conf > 0)
+    if bad.any():
+        t, j = np.argwhere(bad)[0]
+        raise BadInputError(f"joint {j} has a NaN or infinite coordinate", path=path, frame=int(t))
     neck = _neck_track(xy, conf, path)
     shoulders = (conf[:, L_SHOULDER] >= SCALE_CONFIDENCE) & (conf[:, R_SHOULDER] >= SCALE_CONFIDENCE)
     if not shoulders.any():
@@ -63,4 +69,8 @@ def image_to_canonical(xy: np.ndarray, conf: np.ndarray, path=None) -> tuple[np.
     joints[..., 1] = -(xy[..., 1] - neck[:, None, 1]) * scale
     joints[conf <= 0] = 0.0
     joints += 0.0  # no negative zeros
+    if not (np.isfinite(scale) and np.abs(joints).max(initial=0) < MAX_METRES):
+        raise BadInputError(f"points span more than {MAX_METRES:g} m once scaled to a "
+                            f"{NOMINAL_SHOULDER_WIDTH_M} m shoulder width; the shoulders are "
+                            "implausibly close together for the body's size", path=path)
     return joints.astype(np.float32), {"image_scale": scale, "image_neck": neck}

@@ -33,6 +33,8 @@ from ._safe_unpickle import load_npz
 
 BODY_IN_50 = 8
 DEFAULT_ASPECT = 16 / 9
+MAX_FRAME_BYTES = 4 * 1024**2   # one frame is about 4 kB unpacked
+MAX_POINTS = 1000               # no DWPose part has more points than this
 
 
 def _body_confidence(scores: np.ndarray) -> np.ndarray:
@@ -49,8 +51,8 @@ def to_sequence(body_xy, body_scores, hands_xy, hand_scores, *, aspect: float = 
     body_xy (T, 18, 2), body_scores (T, 18), hands_xy (T, 2, 21, 2) left first,
     hand_scores (T, 2, 21); coordinates normalised to [0, 1] by width and height.
     """
-    if not (np.isfinite(aspect) and aspect > 0):
-        raise BadInputError(f"aspect must be a positive width/height ratio, got {aspect}",
+    if not (np.isfinite(aspect) and 1e-3 < aspect < 1e3):
+        raise BadInputError(f"aspect must be a width/height ratio in 0.001..1000, got {aspect}",
                             path=path)
     t = body_xy.shape[0]
     xy = np.concatenate([body_xy[:, :BODY_IN_50], hands_xy.reshape(t, 42, 2)], axis=1)
@@ -77,27 +79,52 @@ def sequence_from_skels2025(frames: np.ndarray, *, aspect: float = DEFAULT_ASPEC
         raise BadInputError(str(exc).split(": ", 1)[-1], path=path, line=line) from None
 
 
+def _shape_of(value, depth: int):
+    """The shape of nested lists/tuples/arrays without converting them (shared references in
+    a pickle can make a small file stand for a huge nested list), or None when ragged."""
+    if isinstance(value, np.ndarray):
+        return value.shape if value.dtype.kind in "biuf" else None
+    if depth == 0 or not isinstance(value, (list, tuple)):
+        return () if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) \
+            else None
+    shapes = {_shape_of(v, depth - 1) for v in value[:MAX_POINTS + 1]}
+    if len(value) > MAX_POINTS or len(shapes) > 1 or None in shapes:
+        return None
+    return (len(value), *(shapes.pop() if shapes else ()))
+
+
 def _array(person: dict, key: str, shape: tuple, path: Path) -> np.ndarray:
     value = person.get(key)
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        array = None
-    if array is None or array.shape != shape:
-        got = "missing" if value is None else f"shape {getattr(array, 'shape', '?')}"
-        raise BadInputError(f"{key} must be an array of shape {shape}, {got}", path=path)
+    got = _shape_of(value, len(shape)) if value is not None else None
+    if got != shape:
+        what = "missing" if value is None else f"shape {got}" if got is not None \
+            else f"a {type(value).__name__} that is not a number array"
+        raise BadInputError(f"person_0.{key} must be a number array of shape {shape}, got {what}",
+                            path=path)
+    array = np.asarray(value, dtype=np.float64)
     if not np.isfinite(array).all():
-        raise BadInputError(f"{key} holds NaN or infinite values", path=path)
+        raise BadInputError(f"person_0.{key} holds NaN or infinite values", path=path)
     return array
 
 
+def _num_persons(data: dict, path: Path) -> int | None:
+    value = data.get("num_persons")
+    if value is None:
+        return None
+    array = np.asarray(value) if isinstance(value, (np.ndarray, int, float)) else None
+    if array is None or array.shape != () or array.dtype.kind not in "biuf" \
+            or not np.isfinite(array) or array != np.round(array) or array < 0:
+        raise BadInputError("num_persons must be a non-negative integer", path=path)
+    return int(array)
+
+
 def _read_frame(path: Path):
-    data = load_npz(path)
+    data = load_npz(path, MAX_FRAME_BYTES)
     person = data.get("person_0")
-    if person is None and "num_persons" in data and int(np.asarray(data["num_persons"])) == 0:
+    if person is None and _num_persons(data, path) == 0:
         return (np.zeros((18, 2)), np.full(18, -1.0), np.zeros((2, 21, 2)), np.zeros((2, 21)))
     if not isinstance(person, dict):
-        raise BadInputError("no person_0 dict", path=path)
+        raise BadInputError("no person_0 dict (and num_persons is not 0)", path=path)
     return (_array(person, "body_keypoints", (18, 2), path),
             _array(person, "body_scores", (18,), path),
             np.stack([_array(person, f"{side}_hand_keypoints", (21, 2), path)

@@ -13,7 +13,6 @@ a clip with no person in any frame is an error. Pixels become canonical metres t
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -22,12 +21,13 @@ import numpy as np
 from ..errors import BadInputError
 from ..pose import PoseSequence
 from ._image2d import image_to_canonical
+from ._limits import loads_json, read_bytes
 
 BODY_IN_50 = 8
 PARTS = (("pose_keypoints_2d", 25, slice(0, 8)),
          ("hand_left_keypoints_2d", 21, slice(8, 29)),
          ("hand_right_keypoints_2d", 21, slice(29, 50)))
-MAX_FRAME_BYTES = 64 * 1024**2
+MAX_FRAME_BYTES = 8 * 1024**2   # one person is about 10 kB; a crowd of hundreds fits
 _FRAME_NUMBER = re.compile(r"(\d+)_keypoints\.json$")
 
 
@@ -43,15 +43,16 @@ def _person(person, path: Path, index: int) -> tuple[np.ndarray, np.ndarray]:
     xy, conf = np.zeros((50, 2)), np.zeros(50)
     for key, count, target in PARTS:
         values = person.get(key)
-        if values is None or len(values) == 0:
+        if values is None or (isinstance(values, list) and not values):
             continue  # OpenPose leaves hands empty when hand detection is off
-        try:
-            array = np.asarray(values, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise BadInputError(f"people[{index}].{key} holds non-numbers", path=path) from None
-        if array.shape != (count * 3,):
-            raise BadInputError(f"people[{index}].{key} has {array.size} values, expected "
-                                f"{count * 3}", path=path)
+        if not isinstance(values, list) or len(values) != count * 3:
+            got = f"{len(values)} values" if isinstance(values, list) else \
+                f"a {type(values).__name__}"
+            raise BadInputError(f"people[{index}].{key} must be a list of {count * 3} numbers, "
+                                f"got {got}", path=path)
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            raise BadInputError(f"people[{index}].{key} holds non-numbers", path=path)
+        array = np.asarray(values, dtype=np.float64)
         if not np.isfinite(array).all():
             raise BadInputError(f"people[{index}].{key} holds NaN or infinite values", path=path)
         points = array.reshape(count, 3)[: target.stop - target.start]
@@ -60,16 +61,7 @@ def _person(person, path: Path, index: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _read_frame(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    if path.stat().st_size > MAX_FRAME_BYTES:
-        raise BadInputError("frame file is implausibly large for one OpenPose frame", path=path)
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise BadInputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                            path=path) from None
-    except json.JSONDecodeError as exc:
-        raise BadInputError(f"not valid JSON ({exc.msg}, column {exc.colno})", path=path,
-                            line=exc.lineno) from None
+    data = loads_json(read_bytes(path, MAX_FRAME_BYTES), path)
     people = data.get("people") if isinstance(data, dict) else None
     if not isinstance(people, list):
         raise BadInputError("no 'people' list; not an OpenPose keypoints file", path=path)

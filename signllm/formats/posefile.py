@@ -3,10 +3,13 @@
 Reading, in order of preference:
 1. A `SIGNLLM_PROMPT2SIGN_50` component (written by us): the exact 50 joints, decoded with the
    fixed canvas mapping below. A `_2D` suffix on the name marks depth as unknown.
-2. MediaPipe Holistic (`POSE_LANDMARKS` + hand components): nose = body 0, neck = midpoint of
-   shoulders 11/12 (confidence = the smaller of the two), right shoulder/elbow/wrist = 12/14/16,
-   left = 11/13/15, hands in the same 21-point order as OpenPose.
-3. OpenPose (`pose_keypoints_2d` + `hand_*_keypoints_2d`): BODY_25 0-7 and both hands.
+2. MediaPipe Holistic (`POSE_LANDMARKS` + hand components), by point name, so every variant
+   maps: the full 33-point body, spoken-to-signed's reduced body (8 points, no nose: the nose is
+   then missing), with or without `POSE_WORLD_LANDMARKS` (not used) and any face. Neck =
+   midpoint of LEFT/RIGHT_SHOULDER (confidence = the smaller of the two).
+3. OpenPose (`pose_keypoints_2d` + `hand_*_keypoints_2d`): Nose, Neck, R/L Shoulder, Elbow,
+   Wrist and both hands, by pose-format's point names.
+A header without the shoulders (needed to place and scale the signer) is refused.
 
 Holistic and OpenPose data are image pixels (x right, y down) and go through
 `_image2d.image_to_canonical` (neck origin, scale from the median shoulder width, Z = 0,
@@ -42,6 +45,7 @@ from ..pose import PoseSequence
 from ..skeleton import (L_ELBOW, L_HAND, L_SHOULDER, L_WRIST, NECK, NOSE, PROMPT2SIGN_50,
                         R_ELBOW, R_HAND, R_SHOULDER, R_WRIST)
 from ._image2d import image_to_canonical
+from ._limits import MAX_FILE_BYTES, check_fps, loads_json, read_bytes
 from .npz import json_safe_meta
 
 log = logging.getLogger(__name__)
@@ -77,25 +81,43 @@ HAND_LIMBS = ((0, 1), (1, 2), (2, 3), (3, 4), (0, 5), (5, 6), (6, 7), (7, 8), (5
               (10, 11), (11, 12), (9, 13), (13, 14), (14, 15), (15, 16), (13, 17), (0, 17),
               (17, 18), (18, 19), (19, 20))
 FACE_POINTS = 478
-# Holistic body index of each 50-layout body joint except the neck (shoulders' midpoint).
+# Holistic body index of each 50-layout body joint except the neck (shoulders' midpoint), as
+# the writer lays them out.
 HOLISTIC_BODY = {NOSE: 0, R_SHOULDER: 12, R_ELBOW: 14, R_WRIST: 16,
                  L_SHOULDER: 11, L_ELBOW: 13, L_WRIST: 15}
-HOLISTIC_HANDS = {"LEFT_HAND_LANDMARKS": L_HAND, "RIGHT_HAND_LANDMARKS": R_HAND}
-OPENPOSE_HANDS = {"hand_left_keypoints_2d": L_HAND, "hand_right_keypoints_2d": R_HAND}
+# Readers go by point name, so reduced layouts (spoken-to-signed keeps 8 body points, no nose)
+# map too. (body component, {our joint: point name}, neck as a point or a midpoint, hands)
+LAYOUTS = {
+    "holistic": ("POSE_LANDMARKS", {j: BODY_POINTS[i] for j, i in HOLISTIC_BODY.items()},
+                 ("LEFT_SHOULDER", "RIGHT_SHOULDER"),
+                 {"LEFT_HAND_LANDMARKS": L_HAND, "RIGHT_HAND_LANDMARKS": R_HAND}),
+    "openpose": ("pose_keypoints_2d", {NOSE: "Nose", R_SHOULDER: "RShoulder",
+                                       R_ELBOW: "RElbow", R_WRIST: "RWrist",
+                                       L_SHOULDER: "LShoulder", L_ELBOW: "LElbow",
+                                       L_WRIST: "LWrist"}, ("Neck",),
+                 {"hand_left_keypoints_2d": L_HAND, "hand_right_keypoints_2d": R_HAND}),
+}
 
 
 # ----------------------------------------------------------------------------- reading
 
 def _load(path: Path):
     from pose_format import Pose
+    data = read_bytes(path, MAX_FILE_BYTES)
     try:
-        return Pose.read(path.read_bytes())
+        pose = Pose.read(data)
     except MemoryError:
         raise BadInputError("not a readable .pose file (its header asks for more memory than "
                             "exists; corrupt?)", path=path) from None
     except Exception as exc:  # the library raises struct/index/value errors on garbage
         raise BadInputError(f"not a readable .pose file ({type(exc).__name__}: {exc})",
                             path=path) from None
+    points = sum(len(c.points) for c in pose.header.components)
+    shape = np.shape(pose.body.data)
+    if len(shape) != 4 or shape[2] != points or np.shape(pose.body.confidence) != shape[:3]:
+        raise BadInputError(f"header describes {points} points per frame but the body holds "
+                            f"data of shape {shape}; corrupt or mismatched header", path=path)
+    return pose
 
 
 def _component(pose, name: str, path: Path):
@@ -109,12 +131,28 @@ def _component(pose, name: str, path: Path):
     mask = np.ma.getmaskarray(pose.body.data)[:, :, start:start + len(comp.points)]
     conf = np.array(pose.body.confidence[:, :, start:start + len(comp.points)], np.float64)
     conf[mask.any(axis=-1)] = 0
+    conf = np.clip(np.nan_to_num(conf, nan=0.0), 0, 1)
     data = np.array(data, np.float64)
     bad = ~np.isfinite(data).all(axis=-1) & (conf > 0)
     if bad.any():
         t = int(np.argwhere(bad)[0][0])
         raise BadInputError(f"component {name}: NaN or infinite coordinate", path=path, frame=t)
-    return data, np.clip(np.nan_to_num(conf), 0, 1)
+    return data, conf
+
+
+def _named_points(pose, name: str, wanted: dict, path: Path):
+    """(T, P, 50, 2) and (T, P, 50) with the `wanted` {our joint: point name} filled where the
+    component has that point (others stay missing)."""
+    data, conf = _component(pose, name, path)
+    points = [c for c in pose.header.components if c.name == name][0].points
+    index = {p: i for i, p in enumerate(points)}
+    t, people = data.shape[:2]
+    xy, c = np.zeros((t, people, 50, 2)), np.zeros((t, people, 50))
+    for ours, theirs in wanted.items():
+        if theirs in index:
+            xy[:, :, ours] = data[:, :, index[theirs], :2]
+            c[:, :, ours] = conf[:, :, index[theirs]]
+    return xy, c
 
 
 def _pick_person(xy50: np.ndarray, conf50: np.ndarray):
@@ -125,37 +163,39 @@ def _pick_person(xy50: np.ndarray, conf50: np.ndarray):
 
 def _from_signllm(pose, name: str, path: Path, fps: float) -> PoseSequence:
     data, conf = _component(pose, name, path)
-    if data.shape[2] != PROMPT2SIGN_50.num_joints:
-        raise BadInputError(f"component {name} has {data.shape[2]} points, expected 50",
-                            path=path)
-    joints = (data[:, 0] - ORIGIN_PX) / PX_PER_M * _AXES
+    if data.shape[2] != PROMPT2SIGN_50.num_joints or data.shape[3] < 3:
+        raise BadInputError(f"component {name} has {data.shape[2]} points of {data.shape[3]} "
+                            "values, expected 50 points of x, y, z", path=path)
+    joints = (data[:, 0, :, :3] - ORIGIN_PX) / PX_PER_M * _AXES
     conf = conf[:, 0]
     joints[conf <= 0] = 0
+    if not np.abs(joints).max(initial=0) <= np.finfo(np.float32).max:
+        raise BadInputError(f"component {name}: coordinates beyond float32's range", path=path)
     return PoseSequence(joints + 0.0, conf, fps=fps, name=path.stem,
                         depth_known=not name.endswith("_2D"), meta={"pose_header": "signllm"})
 
 
-def _gather(pose, path, body_name, body_map, hands, neck_from):
-    body, body_c = _component(pose, body_name, path)
-    t, people = body.shape[:2]
-    xy = np.zeros((t, people, 50, 2))
-    conf = np.zeros((t, people, 50))
-    for ours, theirs in body_map.items():
-        xy[:, :, ours] = body[:, :, theirs, :2]
-        conf[:, :, ours] = body_c[:, :, theirs]
-    if neck_from is None:
-        xy[:, :, NECK] = body[:, :, NECK, :2]
-        conf[:, :, NECK] = body_c[:, :, NECK]
-    else:
-        a, b = neck_from
-        xy[:, :, NECK] = (body[:, :, a, :2] + body[:, :, b, :2]) / 2
-        conf[:, :, NECK] = np.minimum(body_c[:, :, a], body_c[:, :, b])
-    names = [c.name for c in pose.header.components]
-    for comp, idx in hands.items():
-        if comp in names:
-            data, c = _component(pose, comp, path)
-            xy[:, :, idx] = data[..., :2]
-            conf[:, :, idx] = c
+def _gather(pose, path: Path, layout: str):
+    """The 50-layout image points of a Holistic or OpenPose header, by point name."""
+    from pose_format.utils.openpose import HAND_POINTS as OPENPOSE_HAND_POINTS
+    body_name, body_map, neck, hands = LAYOUTS[layout]
+    points = [c for c in pose.header.components if c.name == body_name][0].points
+    needed = [p for p in (*neck, body_map[L_SHOULDER], body_map[R_SHOULDER]) if p not in points]
+    if needed:
+        raise BadInputError(f"{body_name} lacks the point(s) {', '.join(sorted(set(needed)))}; "
+                            "cannot place and scale the signer", path=path)
+    xy, conf = _named_points(pose, body_name, {**body_map, **({NECK: neck[0]} if len(neck) == 1
+                                                               else {})}, path)
+    if len(neck) == 2:
+        a, b = (_named_points(pose, body_name, {NECK: p}, path) for p in neck)
+        xy[:, :, NECK] = (a[0][:, :, NECK] + b[0][:, :, NECK]) / 2
+        conf[:, :, NECK] = np.minimum(a[1][:, :, NECK], b[1][:, :, NECK])
+    hand_names = HAND_POINTS if layout == "holistic" else OPENPOSE_HAND_POINTS
+    for comp in pose.header.components:
+        if comp.name in hands:
+            ids = hands[comp.name]
+            hxy, hc = _named_points(pose, comp.name, dict(zip(ids, hand_names)), path)
+            xy[:, :, ids], conf[:, :, ids] = hxy[:, :, ids], hc[:, :, ids]
     return xy, conf
 
 
@@ -164,9 +204,7 @@ def read(path, *, fps: float | None = None, language: str | None = None) -> list
     path = Path(path)
     pose = _load(path)
     file_fps = float(pose.body.fps)
-    fps = fps or file_fps
-    if not (np.isfinite(fps) and fps > 0):
-        raise BadInputError(f"frame rate {file_fps} is not a positive number", path=path)
+    fps = check_fps(fps or file_fps, path, "--fps" if fps else "the file's frame rate")
     if len(pose.body.data) == 0:
         raise BadInputError("file holds no frames", path=path)
     names = [c.name for c in pose.header.components]
@@ -174,17 +212,12 @@ def read(path, *, fps: float | None = None, language: str | None = None) -> list
     if ours:
         seq = _from_signllm(pose, ours[0], path, fps)
     else:
-        if "POSE_LANDMARKS" in names:
-            xy, conf = _gather(pose, path, "POSE_LANDMARKS", HOLISTIC_BODY, HOLISTIC_HANDS, (11, 12))
-            source = "holistic"
-        elif "pose_keypoints_2d" in names:
-            body_map = {j: j for j in range(8) if j != NECK}
-            xy, conf = _gather(pose, path, "pose_keypoints_2d", body_map, OPENPOSE_HANDS, None)
-            source = "openpose"
-        else:
-            raise BadInputError(f"unsupported .pose header: components {names}; expected "
-                                "MediaPipe Holistic, OpenPose or signllm's own", path=path)
-        xy, conf = _pick_person(xy, conf)
+        source = next((k for k, v in LAYOUTS.items() if v[0] in names), None)
+        if source is None:
+            raise BadInputError(f"unsupported .pose header: components {names[:8]}; expected "
+                                "MediaPipe Holistic (POSE_LANDMARKS), OpenPose "
+                                "(pose_keypoints_2d) or signllm's own", path=path)
+        xy, conf = _pick_person(*_gather(pose, path, source))
         joints, meta = image_to_canonical(xy, conf, path)
         seq = PoseSequence(joints, conf, fps=fps, name=path.stem, depth_known=False,
                            meta={**meta, "pose_header": source})
@@ -198,11 +231,7 @@ def _apply_meta(seq: PoseSequence, components: list[str], path: Path) -> None:
     """Text, gloss, language, name and meta from our `SIGNLLM_META` component, if any."""
     if not components:
         return
-    try:
-        stored = json.loads(components[0][len(META_PREFIX):])
-    except json.JSONDecodeError as exc:
-        raise BadInputError(f"{META_PREFIX.strip()} component is not JSON ({exc})",
-                            path=path) from None
+    stored = loads_json(components[0][len(META_PREFIX):], path, META_PREFIX.strip())
     if not isinstance(stored, dict):
         raise BadInputError(f"{META_PREFIX.strip()} component is not a JSON object", path=path)
     for field in TEXT_FIELDS:
@@ -280,6 +309,9 @@ def write(path, sequences: list[PoseSequence]) -> None:
     if seq.skeleton.num_joints != PROMPT2SIGN_50.num_joints:
         raise BadInputError(f"{seq.skeleton.num_joints}-joint sequences cannot be written as "
                             ".pose; expected the 50-joint layout", path=path)
+    if np.abs(seq.joints.astype(np.float64)).max() * PX_PER_M + CANVAS > np.finfo(np.float32).max:
+        raise BadInputError("coordinates too large for .pose float32 pixels (1 m = "
+                            f"{PX_PER_M:g} px)", path=path)
     pose = to_pose(seq)
     buffer = io.BytesIO()
     pose.write(buffer)

@@ -36,15 +36,19 @@ when any sequence has that field. `.skels` stores no frame rate: `fps=` (default
 """
 from __future__ import annotations
 
+import itertools
 import logging
+import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from ..atomic import atomic_open
+from ..atomic import atomic_group, atomic_open
 from ..errors import BadInputError
 from ..pose import PoseSequence
 from ..skeleton import L_SHOULDER, NECK, NOMINAL_SHOULDER_WIDTH_M, PROMPT2SIGN_50, R_SHOULDER
+from ._limits import MAX_FILE_BYTES, open_regular, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -54,34 +58,61 @@ SENTINEL = 0.016
 SENTINEL_TOL = 5e-6
 DECIMALS = 5
 COUNTER_DECIMALS = 4  # as Progressive Transformers print it; a read file's own is kept in meta
+MAX_COUNTER_DECIMALS = 17  # more digits than float64 holds mean nothing
 SIBLINGS = {"text": ".text", "gloss": ".gloss", "name": ".files"}
 COUNTERS = ("pt", "p2s")
 # Median shoulder width (file units) -> divisor. Undivided shoulder width is about 1.
 _SCALE_BANDS = ((3, 0.19, 0.7), (9, 0.06, 0.19))
 DEFAULT_SCALE = 3
+MAX_LINE_BYTES = 256 * 1024**2   # one clip; about 20 minutes of v1 frames
+MAX_SIBLING_BYTES = 64 * 1024**2
+_TOKEN = re.compile(rb"\S+")
+_SPACE_BYTES = (b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c")
+_IS_SPACE = np.zeros(256, bool)
+_IS_SPACE[np.frombuffer(b"".join(_SPACE_BYTES), np.uint8)] = True
 
 
 # ----------------------------------------------------------------------------- reading
 
-def _parse_line(raw: bytes, path: Path, lineno: int) -> tuple[np.ndarray, list[str]]:
+def _tokens(raw: bytes):
+    return (m.group().decode("ascii", "replace") for m in _TOKEN.finditer(raw))
+
+
+def _token(raw: bytes, index: int) -> str:
+    return next(itertools.islice(_tokens(raw), index, None), "")
+
+
+def _count_tokens(raw: bytes) -> int:
+    space = _IS_SPACE[np.frombuffer(raw, np.uint8)]
+    return int(np.count_nonzero(~space[1:] & space[:-1]) + (raw[:1] not in (b"", *_SPACE_BYTES)))
+
+
+def _parse_line(raw: bytes, path: Path, lineno: int) -> np.ndarray:
+    """The numbers of one line; memory a few times the line, not one Python object per value."""
     try:
         text = raw.decode("ascii")
     except UnicodeDecodeError as exc:
         raise BadInputError(f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1} is not "
                             "part of a number (binary or garbled data)", path=path, line=lineno)
-    tokens = text.split()
-    if not tokens:
+    count = _count_tokens(raw)
+    if not count:
         raise BadInputError("empty line (every line must hold one clip)", path=path, line=lineno)
     try:
-        return np.array(tokens, dtype=np.float64), tokens
-    except ValueError:
-        for i, token in enumerate(tokens):
-            try:
-                float(token)
-            except ValueError:
-                raise BadInputError(f"value {i + 1} {token[:20]!r} is not a number",
-                                    path=path, line=lineno) from None
-        raise  # pragma: no cover - numpy and float() disagree
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # older numpy warns and stops at a non-number
+            values = np.fromstring(text, dtype=np.float64, sep=" ")
+        if values.size == count:
+            return values
+    except ValueError:  # numpy 2.3+: "could not be read to its end"
+        pass
+    for i, token in enumerate(_tokens(raw)):
+        try:
+            float(token)
+        except ValueError:
+            break
+    else:
+        i, token = count, "(end of line)"
+    raise BadInputError(f"value {i + 1} {token[:20]!r} is not a number", path=path, line=lineno)
 
 
 def _counter_plausible(values: np.ndarray, width: int) -> bool:
@@ -154,7 +185,7 @@ def _axis_factors(divisor: int) -> np.ndarray:
 
 
 def _read_sibling(path: Path, expected: int, skels: Path) -> list[str | None]:
-    data = path.read_bytes()
+    data = read_bytes(path, MAX_SIBLING_BYTES)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -169,11 +200,26 @@ def _read_sibling(path: Path, expected: int, skels: Path) -> list[str | None]:
     return [line.rstrip("\r").strip() or None for line in lines]
 
 
-def _read_lines(path: Path) -> list[tuple[int, np.ndarray, list[str]]]:
-    rows = []
-    with open(path, "rb") as handle:
-        for lineno, raw in enumerate(handle, 1):
-            rows.append((lineno, *_parse_line(raw.rstrip(b"\r\n"), path, lineno)))
+def _read_lines(path: Path, limit: int) -> list[tuple]:
+    """(line number, values, counter token of the first v1 frame, first non-finite value as
+    (index, token) or None) of every line."""
+    rows, total = [], 0
+    with open_regular(path, limit) as handle:
+        for lineno in itertools.count(1):
+            raw = handle.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                break
+            total += len(raw)
+            if len(raw) > MAX_LINE_BYTES or total > limit:
+                raise BadInputError(f"line is longer than {MAX_LINE_BYTES:,} bytes" if
+                                    len(raw) > MAX_LINE_BYTES else
+                                    f"file grew past the limit of {limit:,} bytes",
+                                    path=path, line=lineno)
+            raw = raw.rstrip(b"\r\n")
+            values = _parse_line(raw, path, lineno)
+            bad = np.flatnonzero(~np.isfinite(values))
+            rows.append((lineno, values, _token(raw, V1_WIDTH - 1),
+                         (int(bad[0]), _token(raw, int(bad[0]))) if bad.size else None))
     if not rows:
         raise BadInputError("file holds no clips", path=path)
     return rows
@@ -187,24 +233,23 @@ def read(path, *, scale: str | int = "auto", fps: float = 25.0, layout: str = "a
         raise BadInputError(f"scale must be 'auto', 3 or 9, got {scale!r}", path=path)
     if layout not in ("auto", "v1", "dwpose"):
         raise BadInputError(f"layout must be 'auto', 'v1' or 'dwpose', got {layout!r}", path=path)
-    rows = _read_lines(path)
+    rows = _read_lines(path, MAX_FILE_BYTES)
     if layout == "auto":
         layout = _detect_layout(rows[0][1], path)
     width = V1_WIDTH if layout == "v1" else DWPOSE_WIDTH
     frames = []
-    for lineno, values, tokens in rows:
+    for lineno, values, _, bad in rows:
         if values.size % width:
             raise BadInputError(f"{values.size} values, not a multiple of the {layout} frame "
                                 f"width {width}; truncated or garbled line?", path=path,
                                 line=lineno)
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
-            i = int(bad[0])
-            raise BadInputError(f"value {i + 1} is {tokens[i]!r}, not a finite number",
+        if bad is not None:
+            i, token = bad
+            raise BadInputError(f"value {i + 1} is {token[:20]!r}, not a finite number",
                                 path=path, line=lineno, frame=i // width)
         frames.append(values.reshape(-1, width))
     siblings = {field: _read_sibling(path.with_suffix(ext), len(rows), path)
-                for field, ext in SIBLINGS.items() if path.with_suffix(ext).is_file()}
+                for field, ext in SIBLINGS.items() if path.with_suffix(ext).exists()}
     if layout == "v1":
         seqs = _v1_sequences(frames, rows, path, scale, fps)
     else:
@@ -223,7 +268,7 @@ def _v1_sequences(frames, rows, path, scale, fps) -> list[PoseSequence]:
     divisor = detect_scale(file_joints, path) if scale == "auto" else int(scale)
     factors = _axis_factors(divisor)
     seqs = []
-    for xyz, f, (lineno, _, tokens) in zip(file_joints, frames, rows):
+    for xyz, f, (lineno, _, counter_token, _) in zip(file_joints, frames, rows):
         missing = _is_sentinel(xyz)
         neck_sentinel = bool(missing[:, NECK].any())
         missing[:, NECK] = False
@@ -235,7 +280,7 @@ def _v1_sequences(frames, rows, path, scale, fps) -> list[PoseSequence]:
         if convention is None:
             log.warning("%s line %d: counter starts at %.4f, neither i/T nor (i+1)/T", path,
                         lineno, counters[0])
-        decimals = len(tokens[V1_WIDTH - 1].partition(".")[2])
+        decimals = min(len(counter_token.partition(".")[2]), MAX_COUNTER_DECIMALS)
         meta = {"skels_scale": divisor, "skels_counter": convention or "pt",
                 "skels_counter_decimals": decimals or COUNTER_DECIMALS,
                 "skels_neck_sentinel": neck_sentinel}
@@ -287,17 +332,28 @@ def write(path, sequences: list[PoseSequence], *, scale: int | None = None,
                                 f"holds the {PROMPT2SIGN_50.num_joints}-joint layout", path=path)
         if seq.num_frames == 0:
             raise BadInputError(f"sequence {i} has no frames", path=path)
-        divisor = int(scale or seq.meta.get("skels_scale", DEFAULT_SCALE))
-        lines.append(_format_line(seq, divisor, counter or seq.meta.get("skels_counter", "pt"),
-                                  int(seq.meta.get("skels_counter_decimals", COUNTER_DECIMALS))))
+        divisor = scale or seq.meta.get("skels_scale", DEFAULT_SCALE)
+        if divisor not in (3, 9, "3", "9"):
+            raise BadInputError(f"sequence {i}: .skels scale (meta skels_scale) must be 3 or 9, "
+                                f"got {divisor!r}", path=path)
+        divisor = int(divisor)
+        convention = counter or seq.meta.get("skels_counter", "pt")
+        decimals = seq.meta.get("skels_counter_decimals", COUNTER_DECIMALS)
+        if convention not in COUNTERS or not isinstance(decimals, int) \
+                or not 1 <= decimals <= MAX_COUNTER_DECIMALS:
+            raise BadInputError(f"sequence {i}: meta skels_counter {convention!r} / "
+                                f"skels_counter_decimals {decimals!r} must be 'pt' or 'p2s' / "
+                                f"1..{MAX_COUNTER_DECIMALS}", path=path)
+        lines.append(_format_line(seq, divisor, convention, decimals))
     siblings = {field: [_sibling_line(getattr(s, field), field, i)
                         for i, s in enumerate(sequences)]
                 for field in SIBLINGS if any(getattr(s, field) for s in sequences)}
-    with atomic_open(path) as handle:
-        handle.write("\n".join(lines) + "\n")
-    for field, values in siblings.items():
-        with atomic_open(path.with_suffix(SIBLINGS[field])) as handle:
-            handle.write("\n".join(values) + "\n")
+    with atomic_group():  # the clips and their siblings appear together or not at all
+        with atomic_open(path) as handle:
+            handle.write("\n".join(lines) + "\n")
+        for field, values in siblings.items():
+            with atomic_open(path.with_suffix(SIBLINGS[field])) as handle:
+                handle.write("\n".join(values) + "\n")
     for field, ext in SIBLINGS.items():
         stale = path.with_suffix(ext)
         if field not in siblings and stale.exists():

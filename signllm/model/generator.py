@@ -26,6 +26,7 @@ from ..generation import Frame, GenerationStream, Generator, StreamInfo, WordRep
 from ..langgloss import gloss_tokens, to_langgloss
 from ..languages import Language, get_language
 from ..pose import PoseSequence
+from ..skeleton import NECK
 from ..prompt_frames import PromptFrames
 from . import checkpoint as ckpt
 from .checkpoint import SignLLMModel
@@ -37,6 +38,17 @@ log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "models"
 TRAIN_HINT = ("train one with `python -m training.train --config training/configs/NAME.yaml` "
               "(see docs/model.md) and pass its model.pt")
+
+
+UNSEEN_RADIUS = 0.02  # metres: the training clips store a joint never detected at the neck
+
+
+def observed(joints: np.ndarray) -> np.ndarray:
+    """Confidence (T, J) of generated joints: 0 for a joint the model puts at the neck, which is
+    how its training data wrote an unseen hand (a joint never seen is missing, not at the origin)."""
+    far = np.linalg.norm(joints - joints[:, NECK:NECK + 1], axis=-1) >= UNSEEN_RADIUS
+    far[:, NECK] = True
+    return far.astype(np.float32)
 
 
 def default_checkpoint(mode: str) -> Path:
@@ -91,14 +103,14 @@ class SignLLMGenerator(Generator):
         source = to_langgloss(tokens, lang) if self.mode == "prompt" else " ".join(tokens)
         info = StreamInfo(language=lang, text=sentence, gloss=source, generator="signllm",
                           model=self.source, mode=self.mode, fps=self.model.fps,
-                          words=[WordReport(t, "model") for t in tokens])
+                          words=[WordReport(t, "model") for t in tokens], depth_known=False)
         return info, encode(self.model.tokenizer, source, self.model.config.max_tokens)
 
     def _frames(self, group: str, ids: list[int]) -> Iterator[Frame]:
-        ones = np.ones(self.model.norm_mean.shape[0] // 3, np.float32)
         for frames, _running in decode_steps(self.model.net.group(group), [ids]):
             row = frames[0].cpu().numpy()[None]
-            yield Frame(self.model.denormalise(row)[0], ones.copy(), float(row[0, -1]))
+            joints = self.model.denormalise(row)[0]
+            yield Frame(joints, observed(joints[None])[0], float(row[0, -1]))
 
     def stream(self, sentence: str, language: Language, *,
                seed: int | None = None, fps: float | None = None) -> GenerationStream:
@@ -126,10 +138,11 @@ class SignLLMGenerator(Generator):
                 frames = generate_batch(self.model.net.group(group), [prepared[i][1] for i in chunk])
                 for i, f in zip(chunk, frames):
                     info = prepared[i][0]
-                    out[i] = PoseSequence.from_joints(
-                        self.model.denormalise(f), fps=self.model.fps, text=info.text,
+                    joints = self.model.denormalise(f)
+                    out[i] = PoseSequence(
+                        joints, observed(joints), fps=self.model.fps, text=info.text,
                         gloss=info.gloss, language=info.language.code, name=info.text[:60],
-                        meta={"counter": f[:, -1].tolist()})
+                        depth_known=False, meta={"counter": f[:, -1].tolist()})
         return out
 
 
