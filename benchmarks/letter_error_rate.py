@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     from signllm.lexicon import LexiconGenerator
 
     model = Recognizer.from_checkpoint(args.recognizer)
-    generators = {"lexicon": LexiconGenerator()}
+    generators = {"lexicon": LexiconGenerator(builtin_signs=False)}   # letters, as the models
     if not args.no_signllm:
         generators.update(signllm_generators(args))
     languages = args.languages.split(",") if args.languages else sorted(

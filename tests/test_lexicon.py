@@ -12,7 +12,7 @@ from signllm.pose import PoseSequence
 
 @pytest.fixture(scope="module")
 def generator():
-    return LexiconGenerator()
+    return LexiconGenerator(builtin_signs=False)   # the fingerspelling path (signs: test_signing.py)
 
 
 @pytest.mark.parametrize("language, text", [

@@ -52,8 +52,9 @@ def test_sign_command_writes_one_sign_and_refuses_bad_notation(tmp_path, capsys)
     out = tmp_path / "kinder.pose"
     assert main(["sign", "--gloss", "kinder", "-o", str(out)]) == 0
     assert read(out)[0].num_frames > 10
-    assert main(["sign", "--hamnosys", "hamflathand,hamparend", "-o", str(tmp_path / "x.pose")]) == 2
+    assert main(["sign", "--hamnosys", "hamflathand,hamnosuchsymbol", "-o",
+                 str(tmp_path / "x.pose")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "symbol 1 (hamparend)" in err[0]
+    assert len(err) == 1 and "symbol 1 ('hamnosuchsymbol')" in err[0], err
     assert not (tmp_path / "x.pose").exists()
     assert main(["sign", "--gloss", "NO_SUCH_GLOSS"]) == 2

@@ -183,7 +183,7 @@ def build_language(language: str, opts: BuildOptions, progress: bool = True) -> 
     rng = np.random.default_rng([opts.seed, zlib.crc32(language.encode())])
     items = make_items(language, opts, rng)
     vocab = items.pop("_vocab")
-    generator = LexiconGenerator(fps=opts.fps)
+    generator = LexiconGenerator(fps=opts.fps, builtin_signs=False)   # a fingerspelling corpus
     prompt_templates = templates(language, opts.shared_data)
     folder = opts.out / language
     folder.mkdir(parents=True, exist_ok=True)

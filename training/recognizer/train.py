@@ -51,7 +51,7 @@ def render_pool(languages: list[str], per_language: int, seed: int, shared_data:
                 progress: bool = True) -> list[tuple[str, np.ndarray, list[list[str]]]]:
     """(language, joints, letters per word) for training-split words and random strings."""
     rng = np.random.default_rng(seed)
-    generator = LexiconGenerator()
+    generator = LexiconGenerator(builtin_signs=False)   # letters only: a fingerspelling recogniser
     pool = []
     for language in languages:
         opts = BuildOptions(Path("."), (language,), {"train": per_language // 2, "dev": 0, "test": 0},

@@ -1,0 +1,118 @@
+"""Parametric hand: HamNoSys handshape → 21 OpenPose hand points in the hand's own frame.
+
+Hand frame (right hand): x = extended-finger direction (wrist → knuckles), y = palm normal,
+z = x × y = the thumb (radial) side. A shape is a parameter vector (so shapes interpolate
+linearly during a `replace`): per finger 2–5 the flexion of base / middle / tip joints in
+fractions of 90° and a splay angle; for the thumb a base direction, a curl direction and two
+flexions. Flexion fractions follow SignON's tables (hamnosys-notes §3).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+# Knuckles (MCP) of index … pinky in the hand frame and segment lengths (proximal, middle,
+# distal), metres, for the default adult hand (wrist → middle tip 0.185 m).
+MCP = np.array([[0.088, 0.0, 0.026], [0.092, 0.0, 0.004], [0.086, 0.0, -0.016],
+                [0.078, 0.0, -0.034]])
+SEGMENTS = np.array([[0.045, 0.025, 0.021], [0.048, 0.028, 0.023], [0.045, 0.027, 0.022],
+                     [0.036, 0.021, 0.020]])
+THUMB_CMC = np.array([0.025, 0.012, 0.022])
+THUMB_SEGMENTS = np.array([0.040, 0.032, 0.028])
+
+BENDINGS = {None: (0, 0, 0), "halfbent": (.5, 0, 0), "bent": (1, 0, 0), "round": (.5, .5, .5),
+            "hooked": (0, 1, 1), "dblbent": (1, 1, 0), "dblhooked": (1, 1, 1)}
+CLOSED = (1.0, 1.0, 0.9)
+# Thumb: (base direction, curl direction, flex1, flex2) in the hand frame.
+THUMBS = {"along": ((0.75, 0.1, 0.65), (0.6, 0.0, -0.3), 0.1, 0.1),
+          "out": ((0.35, 0.0, 0.94), (0.9, 0.0, 0.0), 0.0, 0.0),
+          "open": ((0.55, 0.45, 0.7), (0.6, 0.4, -0.3), 0.1, 0.1),
+          "across": ((0.6, 0.55, 0.2), (0.1, 0.4, -0.9), 0.55, 0.6),
+          "opposed": ((0.5, 0.75, 0.2), (0.8, 0.3, -0.3), 0.3, 0.3)}
+# base → (flexion of fingers 2–5, spread, default thumb)
+BASES = {"fist": ((CLOSED,) * 4, False, "across"),
+         "flat": (((0, 0, 0),) * 4, False, "along"),
+         "finger2": (((0, 0, 0), CLOSED, CLOSED, CLOSED), False, "across"),
+         "finger23": (((0, 0, 0), (0, 0, 0), CLOSED, CLOSED), False, "across"),
+         "finger23spread": (((0, 0, 0), (0, 0, 0), CLOSED, CLOSED), True, "across"),
+         "finger2345": (((0, 0, 0),) * 4, True, "open"),
+         "pinch12": (((.55, .5, .35), CLOSED, CLOSED, CLOSED), False, "opposed"),
+         "pinch12open": (((.55, .5, .35), (0, 0, 0), (0, 0, 0), (0, 0, 0)), True, "opposed"),
+         "pinchall": (((.55, .5, .35),) * 4, False, "opposed"),
+         "cee12": (((.35, .35, .25), CLOSED, CLOSED, CLOSED), False, "open"),
+         "cee12open": (((.35, .35, .25), (0, 0, 0), (0, 0, 0), (0, 0, 0)), True, "open"),
+         "ceeall": (((.35, .35, .25),) * 4, False, "open")}
+SPLAY = np.radians([8.0, 0.0, -8.0, -16.0])
+N_PARAMS = 12 + 4 + 8
+
+
+def shape_params(handshape, unsupported: list | None = None) -> np.ndarray:
+    """Parameter vector of a `Handshape` (None: flat hand)."""
+    base = getattr(handshape, "base", None) or "flat"
+    if base not in BASES:
+        if unsupported is not None:
+            unsupported.append(f"handshape {base}")
+        base = "flat"
+    flex, spread, thumb = BASES[base]
+    flex = np.array(flex, dtype=float)
+    selected = [i for i in range(4) if flex[i].sum() < 2.5]
+    if handshape is not None and handshape.fingers:
+        chosen = [f - 2 for f in handshape.fingers if 2 <= f <= 5]
+        if chosen and base.startswith("finger"):
+            template = flex[selected[0]].copy()
+            flex[:] = CLOSED
+            flex[chosen] = template
+            selected = chosen
+    if handshape is not None and handshape.bending in BENDINGS and base in \
+            ("flat", "finger2", "finger23", "finger23spread", "finger2345"):
+        flex[selected] = BENDINGS[handshape.bending]
+    for finger, bend in getattr(handshape, "finger_bending", ()) or ():
+        if 2 <= finger <= 5 and bend in BENDINGS:
+            flex[finger - 2] = BENDINGS[bend]
+    if handshape is not None and handshape.thumb in THUMBS:
+        thumb = handshape.thumb
+    tdir, tcurl, f1, f2 = THUMBS[thumb]
+    splay = SPLAY * (1.0 if spread else 0.25)
+    return np.concatenate([flex.ravel(), splay, tdir, tcurl, [f1, f2]])
+
+
+def hand_points(params: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """(…, 21, 3) hand points in the hand frame for (…, N_PARAMS) shape parameters."""
+    p = np.asarray(params, dtype=float)
+    lead = p.shape[:-1]
+    flex = p[..., :12].reshape(*lead, 4, 3) * (np.pi / 2)
+    splay = p[..., 12:16]
+    out = np.zeros((*lead, 21, 3))
+    ang = np.cumsum(flex, axis=-1)                                   # (…, 4, 3)
+    base_dir = np.stack([np.cos(splay), np.zeros_like(splay), np.sin(splay)], -1)  # (…, 4, 3)
+    palm = np.array([0.0, 1.0, 0.0])
+    seg = (np.cos(ang)[..., None] * base_dir[..., None, :] + np.sin(ang)[..., None] * palm)
+    seg = seg * SEGMENTS[..., None]
+    chain = MCP[:, None, :] + np.concatenate([np.zeros_like(seg[..., :1, :]),
+                                              np.cumsum(seg, axis=-2)], axis=-2)
+    out[..., 5:21, :] = chain.reshape(*lead, 16, 3)
+    tdir = p[..., 16:19] / np.linalg.norm(p[..., 16:19], axis=-1, keepdims=True)
+    curl = p[..., 19:22] - (p[..., 19:22] * tdir).sum(-1, keepdims=True) * tdir
+    curl = curl / np.maximum(np.linalg.norm(curl, axis=-1, keepdims=True), 1e-9)
+    a = np.stack([np.zeros(lead), p[..., 22], p[..., 22] + p[..., 23]], -1) * (np.pi / 2)
+    tseg = (np.cos(a)[..., None] * tdir[..., None, :] + np.sin(a)[..., None] * curl[..., None, :])
+    tseg = tseg * THUMB_SEGMENTS[:, None]
+    out[..., 1, :] = THUMB_CMC
+    out[..., 2:5, :] = THUMB_CMC + np.cumsum(tseg, axis=-2)
+    return out * scale
+
+
+def part_point(points: np.ndarray, part: str | None, fingers=()) -> np.ndarray | None:
+    """The named hand part (HamNoSys) of (…, 21, 3) points; None for an unnamed part."""
+    f = [x for x in fingers if 1 <= x <= 5] or [2]
+    tips = [4 + 4 * (x - 1) for x in f]             # OpenPose tip index of finger x
+    def of(offset):
+        return points[..., [t - offset for t in tips], :].mean(-2)
+    palm = points[..., [0, 5, 9, 13, 17], :].mean(-2)
+    table = {"fingertip": lambda: of(0), "fingernail": lambda: of(0),
+             "fingerpad": lambda: 0.5 * (of(0) + of(1)), "fingermidjoint": lambda: of(2),
+             "fingerside": lambda: 0.5 * (of(0) + of(1)), "finger": lambda: 0.5 * (of(1) + of(2)),
+             "fingerbase": lambda: of(3), "palm": lambda: palm, "handback": lambda: palm,
+             "thumbside": lambda: points[..., 5, :], "pinkyside": lambda: points[..., 17, :],
+             "thumbball": lambda: 0.5 * (points[..., 1, :] + points[..., 2, :]),
+             "wristback": lambda: points[..., 0, :]}
+    return table[part]() if part in table else None

@@ -1,0 +1,427 @@
+"""A `SignDescription` → 50-joint `PoseSequence`: postures placed on the body, movements timed.
+
+How (after JASigning / SignON, re-derived): each hand carries a state — where its named hand part
+is, its extended-finger and palm directions, its shape parameters (`hands.py`). The initial
+posture comes from the notation (a body site of `body.py` plus the contact distance along the
+site's normal, or neutral space); each movement of the tree is a phase that changes the state
+over its duration with smoothstep easing; the arm is solved by two-bone IK with the elbow down
+and out. The other hand mirrors the dominant one under a symmetry operator, takes its own
+posture when the notation gives one, and otherwise rests low in front of the body.
+
+Durations (seconds; SignON's slots as a starting point): hold at the start 0.15, a straight
+movement 0.3, a circle 0.5, a posture change 0.3, a local movement 0.5, final hold 0.2; `fast`
+× 0.6, `slow` × 1.5. Sizes (metres): straight 0.12 (small 0.06, large 0.2), circle radius 0.05
+(0.02, 0.1), arcs bulge 0.15 × length. Contact distances from a site's surface: touch 0.005,
+close 0.05, unspecified 0.12 (on the head 0.15), arm extended 0.4.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..notation import description as d
+from ..pose import PoseSequence
+from ..skeleton import L_HAND, R_HAND
+from .body import NEUTRAL, Body, body_site
+from .hands import hand_points, part_point, shape_params
+
+log = logging.getLogger(__name__)
+
+HOLD_START, HOLD_END = 0.15, 0.2
+DURATION = {"straight": 0.3, "circle": 0.5, "target": 0.3, "local": 0.5, "nomotion": 0.3}
+SPEED = {None: 1.0, "fast": 0.6, "slow": 1.5}
+LENGTH = {None: 0.12, "small": 0.06, "large": 0.2}
+RADIUS = {None: 0.05, "small": 0.02, "large": 0.1}
+DISTANCE = {"touch": 0.005, "close": 0.05, None: 0.12, "armextended": 0.4, "behind": 0.005,
+            "brushing": 0.005, "interlock": 0.0, "cross": 0.0}
+LETTER = {"u": (0, 1, 0), "d": (0, -1, 0), "l": (1, 0, 0), "r": (-1, 0, 0), "o": (0, 0, 1),
+          "i": (0, 0, -1)}
+HAND_SITES = ("palm", "handback", "thumbside", "pinkyside", "thumbball", "wristback",
+              "wristpulse", "fingertip", "fingerpad", "fingernail", "fingermidjoint", "fingerbase",
+              "fingerside")   # a location on the other hand
+REST_WRIST = np.array([-0.17, -0.5, 0.17])   # dominant wrist at rest: low, in front of the hip
+
+
+def direction(code: str | None, between: str | None = None) -> np.ndarray | None:
+    """A HamNoSys direction ("uo", "dl", "u+o") as a unit vector; +X is the signer's left."""
+    if not code:
+        return None
+    v = sum((np.array(LETTER[c], float) for part in code.split("+") for c in part if c in LETTER),
+            np.zeros(3))
+    if between:
+        v = v / (np.linalg.norm(v) or 1) + (direction(between) if direction(between) is not None else 0)
+    n = np.linalg.norm(v)
+    return v / n if n else None
+
+
+@dataclass
+class HandState:
+    point: np.ndarray      # where the hand part is (m)
+    finger: np.ndarray     # extended-finger direction
+    palm: np.ndarray       # palm normal
+    shape: np.ndarray      # `hands.shape_params`
+    part: str | None = None
+    fingers: tuple = ()
+
+
+def _frame(finger: np.ndarray, palm: np.ndarray) -> np.ndarray:
+    """Rotation with columns (finger, palm, finger × palm) — the hand frame of `hands.py`."""
+    n = np.linalg.norm(finger)
+    x = finger / n if n > 1e-6 else np.array([0, 1.0, 0])   # mid-way between opposite directions
+    y = palm - (palm @ x) * x
+    if np.linalg.norm(y) < 1e-6:
+        y = np.cross(x, [0, 0, 1.0]) if abs(x[2]) < 0.9 else np.cross(x, [0, 1.0, 0])
+    y = y / np.linalg.norm(y)
+    return np.stack([x, y, np.cross(x, y)], axis=1)
+
+
+class _Hand:
+    """One hand's track: a list of per-frame states built phase by phase."""
+
+    def __init__(self, start: HandState, fps: float):
+        self.states = [start]
+        self.fps = fps
+
+    @property
+    def last(self) -> HandState:
+        return self.states[-1]
+
+    def frames(self, seconds: float) -> int:
+        return max(1, int(round(seconds * self.fps)))
+
+    def hold(self, seconds: float):
+        self.states += [self.last] * self.frames(seconds)
+
+    def phase(self, seconds: float, change):
+        """Append frames whose state is `change(start, e)` for eased e in (0, 1]."""
+        start, n = self.last, self.frames(seconds)
+        t = np.arange(1, n + 1) / n
+        for e in t * t * (3 - 2 * t):
+            self.states.append(change(start, float(e)))
+
+
+def _perpendicular(axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ref = np.array([0, 1.0, 0]) if abs(axis[1]) < 0.9 else np.array([0, 0, 1.0])
+    u = np.cross(axis, ref)
+    u /= np.linalg.norm(u)
+    return u, np.cross(axis, u)
+
+
+def _rotate(v: np.ndarray, axis: np.ndarray, angle: float) -> np.ndarray:
+    axis = axis / np.linalg.norm(axis)
+    return (v * np.cos(angle) + np.cross(axis, v) * np.sin(angle)
+            + axis * (axis @ v) * (1 - np.cos(angle)))
+
+
+class _Animator:
+    def __init__(self, body: Body, unsupported: list, mirror: bool):
+        self.body, self.unsupported, self.mirror = body, unsupported, mirror
+
+    def vec(self, code: str | None) -> np.ndarray | None:
+        v = direction(code)
+        if v is not None and self.mirror:
+            v = v * np.array([-1, 1, 1])
+        return v
+
+    def place(self, posture: d.Posture | None, state: HandState | None) -> HandState:
+        """A posture's state; parts the posture leaves out carry over from `state`."""
+        posture = posture or d.Posture()
+        shape = shape_params(posture.handshape, self.unsupported) if posture.handshape else \
+            (state.shape if state else shape_params(None))
+        o = posture.orientation
+        finger = self.vec(o.finger_direction if o else None)
+        finger = finger if finger is not None else (state.finger if state else np.array([0, 1.0, 0.3]))
+        palm = self.vec(o.palm if o else None)
+        palm = palm if palm is not None else (state.palm if state else np.array([-1.0, 0, 0]))
+        loc = posture.location
+        if loc is None:
+            point = state.point if state else self.neutral()
+            part, fingers = (state.part, state.fingers) if state else (None, ())
+        else:
+            point, part, fingers = self.site(loc), loc.hand_part, loc.hand_fingers
+        return HandState(point, finger, palm, shape, part, fingers)
+
+    def neutral(self) -> np.ndarray:
+        return NEUTRAL * np.array([-1 if self.mirror else 1, 1, 1])
+
+    def site(self, loc: d.Location) -> np.ndarray:
+        side = loc.side
+        if self.mirror and side:
+            side = side.replace("left", "#").replace("right", "left").replace("#", "right")
+        found = body_site(self.body, loc.site, side) if loc.site != "neutral" else None
+        if found is None:
+            if loc.site not in ("neutral", None, *HAND_SITES):
+                self.unsupported.append(f"site {loc.site}")
+            return self.neutral()
+        point, normal = found
+        if self.mirror:
+            point, normal = point * [-1, 1, 1], normal * [-1, 1, 1]
+        head = loc.site in ("head", "headtop", "forehead", "eyebrows", "eyes", "nose", "nostrils",
+                            "ear", "earlobe", "cheek", "lips", "tongue", "teeth", "chin", "underchin")
+        distance = DISTANCE.get(loc.contact, DISTANCE[None])
+        if loc.contact is None and head:
+            distance = 0.15
+        return point + normal * distance
+
+    def move(self, hand: _Hand, m, scale: float = 1.0):
+        """Animate one movement of the tree on `hand`."""
+        if m is None:
+            return
+        if isinstance(m, d.Straight):
+            v = self.vec(m.direction.split("+")[0] + "".join(m.direction.split("+")[1:])) \
+                if m.direction else None
+            if v is None:
+                self.unsupported.append(f"straight {m.direction!r}")
+                return
+            length = LENGTH.get(m.manner.size, LENGTH[None]) * scale
+            bulge = np.zeros(3)
+            if m.curve in ("l", "u", "r", "d"):
+                bulge = self.vec(m.curve) * 0.15 * length
+            wave = m.curve in ("wavy", "zigzag")
+            side, _ = _perpendicular(v)
+
+            def change(s, e):
+                off = v * length * e + bulge * np.sin(np.pi * e)
+                if wave:
+                    off = off + side * 0.1 * length * np.sin(4 * np.pi * e)
+                return replace(s, point=s.point + off)
+            hand.phase(DURATION["straight"] * SPEED.get(m.manner.speed, 1), change)
+        elif isinstance(m, d.Circle):
+            axis = self.vec(m.axis)
+            if axis is None:
+                self.unsupported.append(f"circle {m.axis!r}")
+                return
+            r = RADIUS.get(m.manner.size, RADIUS[None]) * scale
+            u, w = _perpendicular(axis)
+
+            def change(s, e):
+                a = 2 * np.pi * e
+                return replace(s, point=s.point + r * ((np.cos(a) - 1) * u + np.sin(a) * w))
+            hand.phase(DURATION["circle"] * SPEED.get(m.manner.speed, 1), change)
+        elif isinstance(m, d.Local):
+            self.local(hand, m)
+        elif isinstance(m, d.Target):
+            goal = self.place(m.posture, hand.last)
+
+            def change(s, e):
+                return HandState(s.point + (goal.point - s.point) * e,
+                                 s.finger + (goal.finger - s.finger) * e,
+                                 s.palm + (goal.palm - s.palm) * e,
+                                 s.shape + (goal.shape - s.shape) * e, goal.part, goal.fingers)
+            hand.phase(DURATION["target"] * SPEED.get(m.manner.speed, 1), change)
+        elif isinstance(m, d.NoMotion):
+            hand.hold(DURATION["nomotion"])
+        elif isinstance(m, d.Repeat):
+            self.repeat(hand, m, scale)
+        elif isinstance(m, d.Sequence):
+            for item in m.items:
+                self.move(hand, item, scale)
+        elif isinstance(m, d.Parallel):
+            self.parallel(hand, m, scale)
+        elif isinstance(m, d.SplitHands):
+            self.move(hand, m.dominant, scale)
+        elif isinstance(m, d.Alternating):
+            self.move(hand, m.body, scale)
+        else:
+            self.unsupported.append(type(m).__name__)
+
+    def parallel(self, hand: _Hand, m: d.Parallel, scale: float):
+        """Items at once: each animated from the same start; their changes add up."""
+        start = len(hand.states)
+        base = hand.last
+        tracks = []
+        for item in m.items:
+            track = _Hand(base, hand.fps)
+            self.move(track, item, scale)
+            tracks.append(track.states[1:])
+        n = max((len(t) for t in tracks), default=0)
+        for k in range(n):
+            s = base
+            for t in tracks:
+                if not t:
+                    continue
+                step = t[min(len(t) - 1, int(k * len(t) / n))]
+                s = HandState(s.point + step.point - base.point, s.finger + step.finger - base.finger,
+                              s.palm + step.palm - base.palm, s.shape + step.shape - base.shape,
+                              step.part, step.fingers)
+            hand.states.append(s)
+        assert len(hand.states) == start + n
+
+    def repeat(self, hand: _Hand, m: d.Repeat, scale: float):
+        origin = hand.last
+        first = len(hand.states)
+        self.move(hand, m.body, scale)
+        once = hand.states[first:]
+        for k in range(m.times):
+            if m.mode == "reverse":
+                hand.states += once[::-1][1:] + [origin]
+                continue
+            shift = np.zeros(3)
+            if m.shift is not None:
+                v = self.vec(m.shift.direction)
+                shift = (v if v is not None else 0) * LENGTH.get(m.shift.manner.size, 0.06) * (k + 1) / 2
+            if m.mode == "continue":
+                delta = hand.last.point - origin.point
+                hand.states += [replace(s, point=s.point + delta) for s in once]
+            else:   # from the start: back to where it began (shifted), then again
+                back = replace(origin, point=origin.point + shift)
+                hand.phase(0.15, lambda s, e, b=back: replace(b, point=s.point + (b.point - s.point) * e))
+                hand.states += [replace(s, point=s.point + shift) for s in once]
+
+    def local(self, hand: _Hand, m: d.Local):
+        kind = m.kind
+        if kind == "fingerplay":
+            def change(s, e):
+                wiggle = 0.3 * np.sin(4 * np.pi * e) * np.resize([1, -1, 1, -1], 12)
+                shape = s.shape.copy()
+                shape[:12] = np.clip(shape[:12] + np.repeat(wiggle[:4], 3), 0, 1.2)
+                return replace(s, shape=shape)
+        elif kind in ("nodding", "swinging", "twisting", "stircw", "stirccw") or kind.startswith("wrist"):
+            def change(s, e, kind=kind):
+                frame = _frame(s.finger, s.palm)
+                axis = {"nodding": frame[:, 2], "swinging": frame[:, 1], "twisting": frame[:, 0]}.get(
+                    kind, frame[:, 2])
+                amp = 0.35 if kind in ("nodding", "swinging", "twisting") else 0.5
+                angle = amp * (np.sin(4 * np.pi * e) if not kind.startswith("wrist") else e)
+                return replace(s, finger=_rotate(s.finger, axis, angle), palm=_rotate(s.palm, axis, angle))
+        else:
+            self.unsupported.append(f"local {kind}")
+            return
+        hand.phase(DURATION["local"] * SPEED.get(m.manner.speed, 1), change)
+
+
+def _arm(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, right: bool):
+    """Two-bone IK (vectorised over frames): elbow down and out; wrist clamped to the reach."""
+    to = wrist - shoulder
+    dist = np.linalg.norm(to, axis=-1, keepdims=True)
+    reach = (upper + fore) * 0.999
+    to = to * np.minimum(1, reach / np.maximum(dist, 1e-9))
+    dist = np.clip(np.linalg.norm(to, axis=-1, keepdims=True), abs(upper - fore) + 1e-4, reach)
+    axis = to / dist
+    hint = np.array([-0.4 if right else 0.4, -1.0, -0.2])
+    perp = hint - (axis @ hint)[..., None] * axis
+    perp /= np.maximum(np.linalg.norm(perp, axis=-1, keepdims=True), 1e-9)
+    a = (upper ** 2 + dist ** 2 - fore ** 2) / (2 * dist)
+    h = np.sqrt(np.maximum(upper ** 2 - a ** 2, 0))
+    return shoulder + axis * a + perp * h, shoulder + to
+
+
+def _hand_joints(states: list[HandState], body: Body, right: bool):
+    """(wrist positions, 21 hand points) per frame; the hand part sits at the state's point."""
+    frames = np.stack([_frame(s.finger, s.palm) for s in states])
+    if not right:   # the left hand's frame is mirrored: its thumb side is the other way
+        frames[:, :, 2] *= -1
+    local = hand_points(np.stack([s.shape for s in states]), body.hand_scale)
+    if not right:
+        local = local * np.array([1, 1, -1])
+    world = np.einsum("tij,tkj->tki", frames, local)
+    anchor = np.stack([_anchor(w, s) for w, s in zip(world, states)])
+    wrist = np.stack([s.point for s in states]) - anchor
+    return wrist, world + wrist[:, None]
+
+
+def _anchor(points: np.ndarray, state: HandState) -> np.ndarray:
+    """The point of the hand placed at the site: the named part, else the palm's centre."""
+    found = part_point(points, state.part, state.fingers) if state.part else None
+    return found if found is not None else points[[0, 5, 9, 13, 17]].mean(0)
+
+
+def _static_joints(body: Body) -> np.ndarray:
+    j = np.zeros((50, 3))
+    j[0] = [0, body.nose_height, body.nose_forward]
+    j[2], j[5] = body.shoulder(True), body.shoulder(False)
+    return j
+
+
+def rest_state(body: Body, right: bool) -> HandState:
+    sign = 1 if right else -1
+    return HandState(REST_WRIST * [sign, 1, 1] + [0, 0, 0.08], np.array([0.3 * -sign, -0.2, 1.0]),
+                     np.array([sign * 1.0, 0, 0]), shape_params(d.Handshape("flat")), None, ())
+
+
+def _assemble(body: Body, dom: list[HandState], other: list[HandState], left_handed: bool):
+    n = max(len(dom), len(other))
+    dom = dom + [dom[-1]] * (n - len(dom))
+    other = other + [other[-1]] * (n - len(other))
+    joints = np.repeat(_static_joints(body)[None], n, 0)
+    for states, right in ((dom, True), (other, False)):
+        wrist, points = _hand_joints(states, body, right)
+        for _ in range(20):   # a hand aimed into the torso or head is brought out in front
+            inside = body.inside_body(points).any(axis=1)
+            if not inside.any():
+                break
+            wrist[inside] += [0, 0, 0.01]
+            points[inside] += [0, 0, 0.01]
+        shoulder = body.shoulder(right)
+        elbow, reached = _arm(shoulder, wrist, body.upper_arm, body.forearm, right)
+        points = points + (reached - wrist)[:, None]
+        base = 2 if right else 5
+        joints[:, base + 1], joints[:, base + 2] = elbow, reached
+        joints[:, R_HAND if right else L_HAND] = points
+    if left_handed:
+        joints = joints * np.array([-1, 1, 1])
+        swap = np.r_[0, 1, 5, 6, 7, 2, 3, 4, 29:50, 8:29]
+        joints = joints[:, swap]
+    return joints.astype(np.float32)
+
+
+def _on_other_hand(dom: _Hand, other: _Hand, sign: d.SignDescription, body: Body, left: _Animator):
+    """The dominant hand at a part of the other hand (a hand site or a constellation); the
+    other hand comes up into signing space if it was at rest."""
+    if sign.nondominant is None and sign.symmetry is None:
+        other.states[-1] = replace(other.last, point=left.neutral() + [0, 0.02, -0.05])
+    loc = sign.dominant.location
+    site = loc.site if loc is not None and loc.site in HAND_SITES else \
+        (sign.constellation.nondominant_part if sign.constellation else None) or "palm"
+    contact = (loc.contact if loc is not None else None) or \
+        (sign.constellation.contact if sign.constellation else None)
+    _, points = _hand_joints([other.last], body, right=False)
+    target = part_point(points[0], site, ()) if site in HAND_SITES else None
+    target = target if target is not None else points[0, [0, 5, 9, 13, 17]].mean(0)
+    palm = _frame(other.last.finger, other.last.palm)[:, 1]
+    gap = DISTANCE.get(contact, 0.05) if contact else 0.05
+    dom.states[-1] = replace(dom.last, point=target + palm * (gap + 0.01))
+
+
+def rest_pose(body: Body | None = None) -> np.ndarray:
+    """(50, 3) joints with both hands at rest, low in front of the body."""
+    body = body or Body()
+    return _assemble(body, [rest_state(body, True)], [rest_state(body, False)], False)[0]
+
+
+def synthesise(sign: d.SignDescription, *, fps: float = 25.0, body: Body | None = None,
+               left_handed: bool = False) -> PoseSequence:
+    """The sign as keypoints at `fps`; constructs it cannot animate are logged and listed in
+    `meta["unsupported"]`."""
+    body = body or Body()
+    unsupported: list[str] = list(sign.unsupported)
+    right, left = _Animator(body, unsupported, False), _Animator(body, unsupported, True)
+    dom = _Hand(right.place(sign.dominant, None), fps)
+    mirrored = sign.symmetry is not None
+    if sign.nondominant is not None:
+        other = _Hand(left.place(sign.nondominant, left.place(sign.dominant, None)), fps)
+    elif mirrored:
+        other = _Hand(left.place(sign.dominant, None), fps)
+    else:
+        other = _Hand(rest_state(body, False), fps)
+    loc = sign.dominant.location
+    if sign.constellation is not None or (loc is not None and loc.site in HAND_SITES):
+        _on_other_hand(dom, other, sign, body, left)
+    dom.hold(HOLD_START)
+    other.hold(HOLD_START)
+    movement = sign.movement
+    right.move(dom, movement.dominant if isinstance(movement, d.SplitHands) else movement)
+    if isinstance(movement, d.SplitHands):
+        left.move(other, movement.nondominant)
+    elif mirrored:
+        left.move(other, movement)
+    dom.hold(HOLD_END)
+    other.hold(HOLD_END)
+    joints = _assemble(body, dom.states, other.states, left_handed)
+    if unsupported:
+        log.info("%s: not animated: %s", sign.gloss or "sign", ", ".join(unsupported))
+    conf = np.ones(joints.shape[:2], np.float32)
+    return PoseSequence(joints, conf, fps=fps, gloss=sign.gloss, name=sign.gloss or None,
+                        depth_known=True, meta={"unsupported": unsupported})
