@@ -50,7 +50,7 @@ def main(argv=None) -> int:
         clips[path.stem] = normalised(fill_gaps(seq.joints, seq.confidence))
     lexicon = builtin_dsgs()
     print(f"real clips: {', '.join(f'{k} ({len(v)} frames)' for k, v in clips.items())}")
-    header = "| synthesised | frames | " + " | ".join(clips) + " | mean-pose floor (own clip) | own clip closest |"
+    header = "| synthesised | frames | " + " | ".join(clips) + " | mean-pose floor (own clip) | own clip closest | below the floor |"
     print(header)
     print("|---" * (header.count("|") - 1) + "|")
     ok = True
@@ -60,11 +60,12 @@ def main(argv=None) -> int:
         hyp = normalised(synthesise(describe(sign), fps=fps).joints)
         distances = {name: dtw_mje(hyp, ref) for name, ref in clips.items()}
         floor = dtw_mje(np.repeat(clips[own].mean(0)[None], len(clips[own]), 0), clips[own])
-        closest = min(distances, key=distances.get) == own and distances[own] < floor
-        ok &= closest
+        closest = min(distances, key=distances.get) == own
+        below = distances[own] < floor
+        ok &= closest and below
         print(f"| {gloss} ({sign.notation and len(sign.notation)} symbols) | {len(hyp)} | "
               + " | ".join(f"{d:.3f}" for d in distances.values()) + f" | {floor:.3f} | "
-              + ("yes" if closest else "NO") + " |")
+              + ("yes" if closest else "NO") + " | " + ("yes" if below else "NO") + " |")
     print("distances in shoulder widths (DTW-MJE over arms and hands, image plane)")
     return 0 if ok else 1
 
