@@ -34,7 +34,7 @@ from .fingerspelling import (HOW_TO_ADD_DATA, PHRASE_PUNCTUATION, SENTENCE_PUNCT
                              SpelledToken, Step, Timing, alphabet_status, get_alphabet, schedule,
                              spell_word)
 from .generation import Frame, GenerationStream, Generator, StreamInfo, WordReport
-from .languages import Language, get_language
+from .languages import LANGUAGES, Language, get_language
 from .skeleton import L_HAND, L_WRIST, PROMPT2SIGN_50, R_ELBOW, R_HAND, R_WRIST
 from .text import gloss_upper, phrase_key, tokens as tokenize
 
@@ -403,6 +403,10 @@ class LexiconGenerator(Generator):
         text, lang = sentence, language
         fps = float(fps or self.fps)
         rng = np.random.default_rng(seed) if seed is not None else None
+        if lang not in LANGUAGES and not self.notated(lang):
+            raise NoDataError(f"{lang.signllm_name} ({lang.code}) signs only from a notated lexicon "
+                              f"that names it, and none does: pass --lexicon signs.csv (gloss,words,"
+                              f"signed_language,hamnosys) or a folder of .sigml files")
         plan = self.plan(text, lang, fps, rng)
         if not any(not isinstance(item, Step) or item.kind == "letter" for item in plan.items):
             skipped = "; ".join(f"{w.word}: {w.detail}" for w in plan.words) or "no words in the text"

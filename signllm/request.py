@@ -51,7 +51,7 @@ def resolve(text: str, language: str | Language | None = None, *,
         raise BadInputError(f"unknown generator {generator!r}; choose from {', '.join(GENERATORS)}")
     if mode is not None and mode not in MODES:
         raise BadInputError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-    lang = get_language(language) if language else None
+    lang = get_language(language, notated=generator == "lexicon") if language else None
     sentence, was_prompt = text, False
     if prompt is None:
         prompt = mode == "prompt" or lang is None or looks_like_prompt(text)

@@ -180,14 +180,20 @@ def read_csv_lexicon(path: str | Path) -> NotatedLexicon:
 
 
 def read_sigml_folder(folder: str | Path, signed_language: str) -> NotatedLexicon:
-    """A folder of `.sigml` files, one sign each; the gloss is the file name (its SiGML `gloss`
-    attribute is read when the sign is synthesised)."""
+    """A folder of `.sigml` files; each sign is known by its SiGML `gloss` (NGT's files are
+    numbered, their glosses say what they mean), else by the file name."""
+    from .notation import read_sigml
+
     folder = Path(folder)
     files = sorted(folder.glob("*.sigml"))
     if not files:
         raise BadInputError("no .sigml files in this folder", path=folder)
-    signs = [NotatedSign(f.stem, _words_of_gloss(f.stem), signed_language.casefold(), str(f),
-                         "sigml", f.name) for f in files]
+    signs = []
+    for f in files:
+        for sign in read_sigml(f):
+            gloss = sign.gloss or f.stem
+            signs.append(NotatedSign(gloss, _words_of_gloss(gloss), signed_language.casefold(),
+                                     str(f), "sigml", f.name))
     return NotatedLexicon(signs, str(folder))
 
 

@@ -25,7 +25,7 @@ def lexical_signs() -> dict[str, int]:
 
 def run(args) -> int:
     from signllm.coverage import coverage_table
-    from signllm.languages import get_language
+    from signllm.languages import NOTATED_ONLY, get_language
 
     rows = coverage_table()
     signs = lexical_signs()
@@ -52,4 +52,8 @@ def run(args) -> int:
           "lexical signs synthesised from HamNoSys (DSGS: the lexicon of Ebling & Boyes Braem in "
           "the 'signwriting' package); other words are fingerspelled. The bundled SignLLM models "
           "know fingerspelling only (MODEL_CARD.md).")
+    others = ", ".join(f"{lang.code} ({lang.signllm_name})" for lang in NOTATED_ONLY)
+    print(f"\nWith a notated lexicon of your own (--generator lexicon --lexicon signs.csv or a folder "
+          f"of .sigml files; docs/signs.md) also: {others}. These have no model, clips or alphabet: "
+          "words the lexicon lacks are reported as skipped.")
     return 0
