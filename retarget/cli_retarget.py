@@ -1,11 +1,11 @@
-"""`signllm retarget`: keypoint file -> SMPL-X motion as BVH, GLB, AMASS .npz or preview video."""
+"""`signllm retarget`: keypoint file -> SMPL-X motion as BVH, GLB, AMASS .amass.npz or preview video."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
 HELP = ("fit keypoints (any file `signllm info` reads) to an SMPL-X body and write the motion as "
-        ".bvh, .glb (skinned, animated), .npz (AMASS-style) or an .mp4/.gif preview; the built-in "
+        ".bvh, .glb (skinned, animated), .amass.npz (AMASS layout) or an .mp4/.gif preview; the built-in "
         "licence-free mannequin is used unless --smplx-model is given")
 
 
@@ -35,7 +35,7 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
 def configure(parser: argparse.ArgumentParser) -> None:
     add_input_options(parser)
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
-                        help="OUT.bvh | OUT.glb | OUT.npz | OUT.mp4 | OUT.gif; several clips become "
+                        help="OUT.bvh | OUT.glb | OUT.amass.npz | OUT.mp4 | OUT.gif; several clips become "
                              "OUT-000.ext, OUT-001.ext, ...")
     parser.add_argument("--show-keypoints", action="store_true",
                         help="video output: draw the input keypoints beside the avatar")
@@ -74,23 +74,24 @@ def read_clips(args):
 
 
 def targets(output: Path, count: int) -> list[Path]:
+    """One name per clip: clip.glb → clip-000.glb …, clip.amass.npz → clip-000.amass.npz …"""
     if count == 1:
         return [output]
-    return [output.with_name(f"{output.stem}-{i:03d}{output.suffix}") for i in range(count)]
+    from .export import motion_extension
+
+    ext = motion_extension(output)
+    base = output.name[:len(output.name) - len(ext)] if ext else output.name
+    return [output.with_name(f"{base}-{i:03d}{output.name[len(base):]}") for i in range(count)]
 
 
 def run(args) -> int:
     from tqdm import tqdm
 
     from signllm.atomic import atomic_group, check_target
-    from signllm.errors import UnsupportedFormatError
-
-    from .export import EXTENSIONS, write_motion
+    from .export import check_motion_path, write_motion
     from .fit import fit_sequence
     output = Path(args.output)
-    if output.suffix.lower() not in EXTENSIONS:
-        raise UnsupportedFormatError(f"cannot write {output.suffix or 'a file without extension'}; "
-                                     f"use one of {', '.join(EXTENSIONS)}", path=output)
+    check_motion_path(output)
     body, fixed_shape = body_from_args(args)
     seqs = read_clips(args)
     video = output.suffix.lower() in (".mp4", ".gif")

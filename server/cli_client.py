@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "stream a sentence from a signllm server and write .glb/.bvh/.npz (or .pose keypoints)"
+HELP = "stream a sentence from a signllm server and write .glb/.bvh/.amass.npz (or .pose/.skels/.npz keypoints)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", help="sentence (or prompt) to sign")
     parser.add_argument("--lang", default="", help="sign language code or alias, e.g. ase")
     parser.add_argument("-o", "--output", required=True,
-                        help="output file: .glb, .bvh, .npz (SMPL-X motion) or .pose/.skels (keypoints)")
+                        help="output file: .glb, .bvh, .amass.npz (SMPL-X motion) or .pose/.skels/.npz (keypoints)")
     parser.add_argument("--server", default="127.0.0.1:50051", help="host:port (default 127.0.0.1:50051)")
     parser.add_argument("--token", help="bearer token the server requires")
     parser.add_argument("--tls-ca", help="PEM CA certificate to connect with TLS")
@@ -24,7 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def request_from(args):
     from signllm_api.v1 import signllm_pb2 as pb
 
-    keypoints = args.output.lower().endswith((".pose", ".skels"))
+    keypoints = _wants_keypoints(args.output)
     req = pb.GenerateRequest(language=args.lang, generator=args.generator, mode=args.mode, fps=args.fps,
                              payload=pb.PAYLOAD_KEYPOINTS if keypoints else pb.PAYLOAD_ROTATIONS)
     if args.prompt:
@@ -63,6 +63,13 @@ def motion_from(header, frames):
                                  name=header.text[:60]), body
 
 
+def _wants_keypoints(path: str) -> bool:
+    """.pose, .skels and a bare .npz are keypoints; .amass.npz and the rest are motion."""
+    from signllm.formats import is_amass_path
+
+    return path.lower().endswith((".pose", ".skels", ".npz")) and not is_amass_path(path)
+
+
 def _write(path, header, frames):
     import numpy as np
 
@@ -70,7 +77,7 @@ def _write(path, header, frames):
 
     if not frames:
         raise BadInputError("the server sent no frames")
-    if path.lower().endswith((".pose", ".skels")):
+    if _wants_keypoints(path):
         from signllm.formats import write
         from signllm.pose import PoseSequence
         from signllm.skeleton import PROMPT2SIGN_50

@@ -1,4 +1,6 @@
 """`signllm retarget` / `signllm render` end to end, and their one-line errors."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -19,12 +21,37 @@ def keypoints(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("ext", [".bvh", ".glb", ".npz"])
+@pytest.mark.parametrize("ext", [".bvh", ".glb", ".amass.npz"])
 def test_retarget_writes_each_format(tmp_path, keypoints, ext, capsys):
     out = tmp_path / f"out{ext}"
     assert main(["retarget", str(keypoints), "-o", str(out)]) == 0
     assert out.stat().st_size > 0
     assert "wrote" in capsys.readouterr().out
+
+
+def test_npz_means_keypoints_in_every_command(tmp_path, keypoints, capsys):
+    """A bare .npz is keypoints: retarget refuses to write motion there and names the rule;
+    AMASS motion is *.amass.npz, which the keypoint readers refuse with the same rule."""
+    out = tmp_path / "motion.npz"
+    assert main(["retarget", str(keypoints), "-o", str(out)]) == 2
+    assert "name SMPL-X motion in the AMASS layout *.amass.npz" in capsys.readouterr().err
+    assert not out.exists()
+    amass = tmp_path / "motion.amass.npz"
+    assert main(["retarget", str(keypoints), "-o", str(amass)]) == 0
+    capsys.readouterr()
+    assert main(["info", str(amass)]) == 2
+    assert "SMPL-X motion (AMASS layout), not keypoints" in capsys.readouterr().err
+    assert main(["generate", "hi", "--lang", "ase", "--generator", "lexicon",
+                 "-o", str(tmp_path / "g.amass.npz")]) == 0
+    with np.load(tmp_path / "g.amass.npz") as d:
+        assert d["poses"].shape[1] == 165
+
+
+def test_several_clips_keep_the_double_extension():
+    from retarget.cli_retarget import targets
+    assert [p.name for p in targets(Path("x/clip.amass.npz"), 2)] == ["clip-000.amass.npz",
+                                                                      "clip-001.amass.npz"]
+    assert [p.name for p in targets(Path("clip.glb"), 2)] == ["clip-000.glb", "clip-001.glb"]
 
 
 def test_render_skeleton_gif_with_keypoints(tmp_path, keypoints):

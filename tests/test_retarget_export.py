@@ -73,7 +73,7 @@ def test_glb_animation_matches_motion(motion, body):
 
 
 def test_amass_npz_round_trip(tmp_path, motion):
-    path = tmp_path / "m.npz"
+    path = tmp_path / "m.amass.npz"
     write_amass(path, motion)
     with np.load(path) as d:
         assert d["poses"].shape == (30, 165) and d["trans"].shape == (30, 3)
@@ -87,7 +87,7 @@ def test_dispatch_and_bad_motion_leave_no_file(tmp_path, motion, body):
         write_motion(tmp_path / "m.fbx", motion, body)
     bad = sample_motion(body, 5, np.random.default_rng(0))
     bad.body_pose[2, 3] = np.nan
-    for ext in (".bvh", ".glb", ".npz"):
+    for ext in (".bvh", ".glb", ".amass.npz"):
         with pytest.raises(BadInputError, match="non-finite"):
             write_motion(tmp_path / f"bad{ext}", bad, body)
     assert not list(tmp_path.iterdir())

@@ -92,7 +92,7 @@ def test_client_writes_files_and_reports_errors(tmp_path):
     token_file.write_text("abc\n")
     proc, port = _serve("--token-file", str(token_file))
     try:
-        for name in ("out.glb", "out.bvh", "out.npz", "out.pose"):
+        for name in ("out.glb", "out.bvh", "out.amass.npz", "out.npz", "out.pose"):
             done = _client(port, tmp_path / name, "--token", "abc")
             assert done.returncode == 0, done.stderr
             assert (tmp_path / name).stat().st_size > 1000

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 KEYPOINT_SUFFIXES = (".pose", ".skels", ".npz")
-MOTION_SUFFIXES = (".glb", ".bvh", ".mp4", ".gif")
+MOTION_SUFFIXES = (".glb", ".bvh", ".amass.npz", ".mp4", ".gif")
 OUTPUT_HELP = ("output file: " + ", ".join(KEYPOINT_SUFFIXES) + " (keypoints) or "
                + ", ".join(MOTION_SUFFIXES) + " (SMPL-X motion on a body; needs the retarget extra)")
 
@@ -17,7 +17,9 @@ def write_output(seq, path: Path, body: str | None = None) -> None:
     """Keypoints go through `signllm.formats`; motion through the retarget wing (fit, export)."""
     from signllm.errors import BadInputError
 
-    suffix = path.suffix.lower()
+    from signllm.formats import AMASS_SUFFIX, is_amass_path
+
+    suffix = AMASS_SUFFIX if is_amass_path(path) else path.suffix.lower()
     if suffix in KEYPOINT_SUFFIXES:
         from signllm.formats import write
 

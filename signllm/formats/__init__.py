@@ -66,9 +66,22 @@ def get_format(name: str) -> Format:
             f"unknown format {name!r}; known: {', '.join(_BY_NAME)}") from None
 
 
+# One extension, one meaning in every command: `.npz` is signllm's keypoints; SMPL-X motion in
+# the AMASS layout (written by the retarget wing) is named `*.amass.npz`.
+AMASS_SUFFIX = ".amass.npz"
+
+
+def is_amass_path(path: str | os.PathLike) -> bool:
+    return Path(path).name.lower().endswith(AMASS_SUFFIX)
+
+
 def detect_format(path: str | os.PathLike, for_writing: bool = False) -> Format:
     """The format of `path`, from its extension, or from its contents for a folder."""
     path = Path(path)
+    if is_amass_path(path):
+        raise UnsupportedFormatError(
+            f"{path}: a {AMASS_SUFFIX} file is SMPL-X motion (AMASS layout), not keypoints; "
+            "keypoint .npz files are named without '.amass'")
     if not for_writing and not os.path.lexists(path):
         raise BadInputError("no such file or folder", path=path)
     if not for_writing and path.is_dir():
