@@ -1,4 +1,4 @@
-"""Ablation: baseline MSE vs RL loss vs RL loss + Priority Learning Channel (research-notes §1).
+"""Ablation: baseline MSE vs RL loss vs RL loss + Priority Learning Channel (SignLLM, Fang et al.; docs/model.md).
 
     python benchmarks/ablation_rl_plc.py [--corpus DIR] [--steps 300] [--eval-every 25]
                                          [--target 0.5] [--json FILE]

@@ -1,7 +1,8 @@
 """BVH export (and a small reader used to check it) for the SMPL-X 55-joint hierarchy.
 
 Offsets are parent-relative rest joints; the root's position channel is rest pelvis +
-translation (research-notes §6: writing the translation alone is a common converter bug).
+translation (writing the translation alone, without the rest pelvis, is a common converter bug:
+the body then floats at the origin).
 Rotations are intrinsic Z-Y-X Euler angles in degrees; units are metres unless `scale` says
 otherwise (Blender imports BVH as Y-up, the same frame as ours).
 """

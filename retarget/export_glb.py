@@ -1,6 +1,6 @@
 """GLB export: the body's skinned mesh and, optionally, the motion as per-joint animation.
 
-trimesh cannot write skins or animations, pygltflib can (research-notes §6). The glTF frame is
+trimesh cannot write skins or animations; pygltflib writes the glTF structures as they are. The glTF frame is
 ours (+Y up, +Z forward, metres), so no axis change. Joints are nodes carrying their
 parent-relative rest offsets; each gets a rotation sampler (x, y, z, w) and the pelvis a
 translation sampler (rest pelvis + translation).

@@ -1,6 +1,6 @@
 """Keypoints (`PoseSequence`, 50 joints) -> SMPL-X `Motion`, fitted in joint space.
 
-Two stages (research-notes §5: the full mesh forward pass is far too slow to fit through):
+Two stages (the full SMPL-X mesh forward pass per iteration is far too slow to fit through):
 1. an analytic solution from bone directions: torso from the shoulder line, upper-arm twist from
    the elbow's hinge plane, hand from the palm plane (wrist / middle base / index-pinky line) with
    the forearm roll split half-and-half between elbow and wrist (no candy-wrapper wrists),

@@ -1,6 +1,7 @@
 """The SMPL-X 55-joint skeleton: names, parents, and how the 50 keypoints attach to it.
 
-Facts from research-notes §5; shared by the mannequin, the fitter and the exporters so that
+The order is smplx's (pelvis, 21 body joints, jaw, two eyes, 15 left then 15 right hand joints);
+shared by the mannequin, the fitter and the exporters so that
 no module keeps its own copy of the joint order.
 """
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 All functions take `PoseSequence`s (or (T, J, 3) arrays) in the canonical frame (metres) and
 never look at a ground-truth length or counter of the hypothesis. Always report them beside a
-floor (`mean_pose_floor`): a number alone says little (research-notes §4).
+floor (`mean_pose_floor`): a DTW figure alone says little, since a model that outputs the mean
+pose already scores well on it.
 
-- `pt_dtw`: Progressive Transformers' DTW (research-notes §2): frame cost = L1 distance over all
+- `pt_dtw`: Progressive Transformers' DTW (Saunders et al., 2020): frame cost = L1 distance over all
   coordinates, plain DTW, total cost divided by the reference length. Our sequences carry no BOS
   frame and no counter column, so the "drop BOS / cut at counter peak" steps are no-ops.
 - `dtw_mje`: align with DTW (dtaidistance, Euclidean frame cost over all coordinates), then the
