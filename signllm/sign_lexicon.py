@@ -173,10 +173,22 @@ def read_csv_lexicon(path: str | Path) -> NotatedLexicon:
         if not gloss or not language or not notation:
             raise BadInputError("gloss, signed_language and hamnosys must not be empty",
                                 path=path, line=line)
+        _check_notation(notation, gloss, path, line)
         words = tuple(k for k in (phrase_key(w) for w in row["words"].split("|")) if k)
         signs.append(NotatedSign(gloss, words or _words_of_gloss(gloss), language.casefold(),
                                  notation, "hamnosys", f"{path.name}:{line}"))
     return NotatedLexicon(signs, str(path))
+
+
+def _check_notation(notation: str, gloss: str, path: Path, line: int) -> None:
+    """A row whose HamNoSys cannot be read fails when the lexicon is opened, naming its line,
+    not later in the middle of a sentence."""
+    from .notation import parse_hamnosys
+
+    try:
+        parse_hamnosys(notation, gloss=gloss)
+    except BadInputError as exc:
+        raise BadInputError(f"hamnosys of {gloss}: {exc}", path=path, line=line) from None
 
 
 def read_sigml_folder(folder: str | Path, signed_language: str) -> NotatedLexicon:
