@@ -124,9 +124,14 @@ def test_gestural_compound_of_nested_sign_manuals():
                     '<location_bodyarm location="chest"/><nomotion/></sign_manual>')
     [got] = read_sigml(text)
     assert got.dominant.location == Location("chin") and got.symmetry is None
-    assert got.movement == Sequence((Straight("o"), Target(Posture(
-        Handshape("flat"), Orientation("o", "d"), Location("chest"))), NoMotion()))
-    assert got.unsupported == ("compound with a different use of the hands",)
+    # the second part uses both hands (lr symmetry): chained as its own part, not merged
+    assert got.movement == Straight("o") and got.unsupported == ()
+    assert got.then.symmetry == "lr" and got.then.dominant.location == Location("chest")
+    from signllm.synthesis import synthesise
+    seq = synthesise(got, fps=25)
+    assert seq.meta["unsupported"] == []
+    left_wrist = seq.joints[:, 7]
+    assert left_wrist[-1, 1] - left_wrist[0, 1] > 0.15   # the other hand comes up to sign
 
 
 def test_gestural_repetition_with_a_base_shift():

@@ -13,7 +13,7 @@ right, o = out from the body, i = in), sites `chest` / `forehead` / `neutral` �
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Union
 
 # Fingers are numbered as in HamNoSys: 1 thumb, 2 index, 3 middle, 4 ring, 5 pinky.
@@ -47,6 +47,7 @@ class Location:
     contact: str | None = None                   # "touch", "close", "armextended", "behind", …
     hand_part: str | None = None                 # the part of the hand at the site ("fingertip", …)
     hand_fingers: tuple[int, ...] = ()           # which finger(s) the hand part belongs to
+    hand_side: str | None = None                 # "palmar" / "dorsal" side of that hand part
     second: "Location | None" = None             # an in-between location (`hambetween`)
 
 
@@ -178,6 +179,8 @@ class SignDescription:
     nonmanual: NonManual = NonManual()
     unsupported: tuple[str, ...] = ()            # constructs read but not animated, by name
     source: str = ""                             # file / lexicon entry it was read from
+    then: "SignDescription | None" = None        # a compound's next part that uses the hands
+    #                                              differently (one- then two-handed …)
 
     @property
     def two_handed(self) -> bool:
@@ -185,6 +188,18 @@ class SignDescription:
             self.constellation is not None
 
 
+def compound(first: SignDescription, later: SignDescription) -> SignDescription:
+    """`first` followed by `later`, the next part of a compound: parts that use the hands alike
+    become one movement (a change into the later posture, then its movement); a part that
+    uses them differently (another symmetry, its own other hand) is chained as `then`."""
+    if first.then is not None:
+        return replace(first, then=compound(first.then, later))
+    if later.symmetry != first.symmetry or later.nondominant or later.constellation:
+        return replace(first, then=later)
+    steps = [m for m in (first.movement, Target(later.dominant), later.movement) if m]
+    return replace(first, movement=steps[0] if len(steps) == 1 else Sequence(tuple(steps)))
+
+
 __all__ = ["Handshape", "Orientation", "Location", "Posture", "Manner", "Straight", "Circle",
            "Local", "Target", "NoMotion", "Repeat", "Sequence", "Parallel", "SplitHands",
-           "Alternating", "Movement", "Constellation", "NonManual", "SignDescription"]
+           "Alternating", "Movement", "Constellation", "NonManual", "SignDescription", "compound"]

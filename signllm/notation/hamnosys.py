@@ -34,7 +34,7 @@ from ..errors import BadInputError
 from . import symbols as S
 from .description import (Alternating, Circle, Constellation, Handshape, Local, Location, Manner,
                           Movement, NoMotion, Orientation, Parallel, Posture, Repeat, Sequence,
-                          SignDescription, SplitHands, Straight, Target)
+                          SignDescription, SplitHands, Straight, Target, compound)
 
 MAX_DEPTH = 50
 
@@ -52,9 +52,10 @@ FINGERS = {"hamthumb": 1, "hamindexfinger": 2, "hammiddlefinger": 3, "hamringfin
 REPEATS = {"hamrepeatfromstart": ("fromstart", False), "hamrepeatfromstartseveral": ("fromstart", True),
            "hamrepeatcontinue": ("continue", False), "hamrepeatcontinueseveral": ("continue", True),
            "hamrepeatreverse": ("reverse", False)}
+# After a symmetry operator (read as JASigning's gestural SiGML does): the other hand's motion
+# also mirrored up/down, or in/out.
 SYMMETRY_MODS = {"hamalternatingmotion": "outofphase", "hamnonipsi": "nonipsi",
-                 "hamfingerstraightmod": "fingerstraightmod", "hamlargemod": "largemod"}
-SYMMETRY_MODS_UNSUPPORTED = {"hamfingerstraightmod", "hamlargemod"}
+                 "hamfingerstraightmod": "ud", "hamlargemod": "oi"}
 LOCATION_START = {S.SITE, S.HANDSITE, S.SIDE, S.CONTACT, S.FINGER, S.FINGERPART}
 POSTURE_START = {S.BASE, S.EXTFINGER, S.PALM} | LOCATION_START
 FIELD_SYMBOLS = POSTURE_START | {S.THUMB, S.BEND, S.BETWEEN, S.ORIRELATIVE}
@@ -229,10 +230,7 @@ class _Parser:
         later = self.part(gloss, first=False)
         if self.pos == at:
             raise self.error("the next sign of the compound after hamplus")
-        if later.symmetry != desc.symmetry or later.nondominant or later.constellation:
-            self.unsupported.append("compound with a different use of the hands")
-        steps = [m for m in (desc.movement, Target(later.dominant), later.movement) if m]
-        return _replace(desc, movement=_sequence(steps))
+        return compound(desc, later)
 
     def part(self, gloss: str, first: bool) -> SignDescription:
         symmetry, mods = None, []
@@ -244,8 +242,6 @@ class _Parser:
             while self.peek() in SYMMETRY_MODS:
                 name = self.take()
                 mods.append(SYMMETRY_MODS[name])
-                if name in SYMMETRY_MODS_UNSUPPORTED:
-                    self.unsupported.append(f"symmetry modifier {name}")
         nondominant_only = False
         if self.peek() == "hamnondominant":
             self.take()
@@ -522,11 +518,10 @@ class _Parser:
         self.enter()
         self.take()
         contact = _strip(self.take(), "ham")
-        part, fingers = loc.hand_part, loc.hand_fingers
+        part, fingers, hand_side = loc.hand_part, loc.hand_fingers, loc.hand_side
         if self.cls() in (S.FINGER, S.FINGERPART):
             part, fingers = self.hand_part()
-            if self.part_side():
-                self.unsupported.append("side of the contacting hand part")
+            hand_side = self.part_side()
         elif self.cls() in (S.SITE, S.HANDSITE):
             part, fingers = site_name(self.take()), ()
         if self.peek() != "hamseqend":
@@ -535,7 +530,8 @@ class _Parser:
                 self.take()
         self.close("hamseqend", "the contact")
         self.depth -= 1
-        return _replace(loc, contact=contact, hand_part=part, hand_fingers=fingers)
+        return _replace(loc, contact=contact, hand_part=part, hand_fingers=fingers,
+                        hand_side=hand_side)
 
     # ----------------------------------------------------------------- movements
 

@@ -20,7 +20,7 @@ from ..errors import BadInputError
 from . import symbols as S
 from .description import (Alternating, Circle, Constellation, Handshape, Local, Location, Manner,
                           NoMotion, NonManual, Orientation, Parallel, Posture, Repeat, Sequence,
-                          SignDescription, SplitHands, Straight, Target)
+                          SignDescription, SplitHands, Straight, Target, compound)
 from .hamnosys import parse_names
 
 MAX_SIGML_BYTES = 16 * 2**20
@@ -170,13 +170,10 @@ class _Gestural(_Reader):
         parts = [c for c in element if c.tag == "sign_manual"]
         if parts:                             # a compound: one sign_manual per part
             descs = [self.manual(p, gloss, depth + 1) for p in parts]
-            first = _replace(descs[0], **self.symmetry(element, descs[0]))
-            steps = [first.movement]
+            desc = _replace(descs[0], **self.symmetry(element, descs[0]))
             for later in descs[1:]:
-                if later.symmetry != first.symmetry or later.nondominant or later.constellation:
-                    self.unsupported.append("compound with a different use of the hands")
-                steps += [Target(later.dominant), later.movement]
-            return _replace(first, movement=_sequence([s for s in steps if s is not None]))
+                desc = compound(desc, later)
+            return desc
         dom: dict = {}
         nd: dict = {}
         constellation = None

@@ -30,6 +30,7 @@ from .hands import hand_points, part_point, shape_params
 log = logging.getLogger(__name__)
 
 HOLD_START, HOLD_END = 0.15, 0.2
+COMPOUND_TRANSITION = 0.2   # seconds between the parts of a compound
 DURATION = {"straight": 0.3, "circle": 0.5, "target": 0.3, "local": 0.5, "nomotion": 0.3}
 SPEED = {None: 1.0, "fast": 0.6, "slow": 1.5}
 LENGTH = {None: 0.12, "small": 0.06, "large": 0.2}
@@ -64,6 +65,7 @@ class HandState:
     shape: np.ndarray      # `hands.shape_params`
     part: str | None = None
     fingers: tuple = ()
+    part_side: str | None = None   # "palmar" / "dorsal": which side of the part is placed
 
 
 def _frame(finger: np.ndarray, palm: np.ndarray) -> np.ndarray:
@@ -141,7 +143,9 @@ class _Animator:
             part, fingers = (state.part, state.fingers) if state else (None, ())
         else:
             point, part, fingers = self.site(loc), loc.hand_part, loc.hand_fingers
-        return HandState(point, finger, palm, shape, part, fingers)
+            return HandState(point, finger, palm, shape, part, fingers, loc.hand_side)
+        return HandState(point, finger, palm, shape, part, fingers,
+                         state.part_side if state else None)
 
     def neutral(self) -> np.ndarray:
         return NEUTRAL * np.array([-1 if self.mirror else 1, 1, 1])
@@ -209,7 +213,8 @@ class _Animator:
                 return HandState(s.point + (goal.point - s.point) * e,
                                  s.finger + (goal.finger - s.finger) * e,
                                  s.palm + (goal.palm - s.palm) * e,
-                                 s.shape + (goal.shape - s.shape) * e, goal.part, goal.fingers)
+                                 s.shape + (goal.shape - s.shape) * e, goal.part, goal.fingers,
+                                 goal.part_side)
             hand.phase(DURATION["target"] * SPEED.get(m.manner.speed, 1), change)
         elif isinstance(m, d.NoMotion):
             hand.hold(DURATION["nomotion"])
@@ -245,7 +250,7 @@ class _Animator:
                 step = t[min(len(t) - 1, int(k * len(t) / n))]
                 s = HandState(s.point + step.point - base.point, s.finger + step.finger - base.finger,
                               s.palm + step.palm - base.palm, s.shape + step.shape - base.shape,
-                              step.part, step.fingers)
+                              step.part, step.fingers, step.part_side)
             hand.states.append(s)
         assert len(hand.states) == start + n
 
@@ -322,10 +327,19 @@ def _hand_joints(states: list[HandState], body: Body, right: bool):
     return wrist, world + wrist[:, None]
 
 
+PART_SIDE_DEPTH = 0.008   # m from a finger part's axis to its palmar / dorsal skin
+
+
 def _anchor(points: np.ndarray, state: HandState) -> np.ndarray:
-    """The point of the hand placed at the site: the named part, else the palm's centre."""
+    """The point of the hand placed at the site: the named part (on its palmar or dorsal side
+    when notated), else the palm's centre."""
     found = part_point(points, state.part, state.fingers) if state.part else None
-    return found if found is not None else points[[0, 5, 9, 13, 17]].mean(0)
+    if found is None:
+        return points[[0, 5, 9, 13, 17]].mean(0)
+    if state.part_side:
+        palm = _frame(state.finger, state.palm)[:, 1]
+        found = found + palm * PART_SIDE_DEPTH * (1 if state.part_side == "palmar" else -1)
+    return found
 
 
 def _static_joints(body: Body) -> np.ndarray:
@@ -391,15 +405,61 @@ def rest_pose(body: Body | None = None) -> np.ndarray:
     return _assemble(body, [rest_state(body, True)], [rest_state(body, False)], False)[0]
 
 
+def _follow(other: _Hand, track: list[HandState], sign: d.SignDescription) -> None:
+    """The other hand under a symmetry operator: the dominant hand's motion, mirrored left/right
+    (`hamsymmlr`) or in parallel (`hamsymmpar`), also up/down (`ud`, `hamfingerstraightmod`)
+    and in/out (`oi`, `hamlargemod`) where the modifiers say so; orientations mirror; out of
+    phase, it starts half the movement later."""
+    mods = sign.symmetry_mods
+    flip = np.array([-1.0 if sign.symmetry == "lr" else 1.0, -1.0 if "ud" in mods else 1.0,
+                     -1.0 if "oi" in mods else 1.0])
+    mirror = np.array([-1.0, 1.0, 1.0])
+    start, origin = other.last, track[0]
+    if "outofphase" in mods:
+        other.hold((len(track) - 1) / 2 / other.fps)
+    for s in track[1:]:
+        other.states.append(HandState(start.point + flip * (s.point - origin.point),
+                                      start.finger + mirror * (s.finger - origin.finger),
+                                      start.palm + mirror * (s.palm - origin.palm),
+                                      start.shape + (s.shape - origin.shape), s.part, s.fingers,
+                                      s.part_side))
+
+
+def _compound(sign: d.SignDescription, fps: float, body: Body, left_handed: bool) -> PoseSequence:
+    """A compound whose parts use the hands differently: each part synthesised on its own,
+    joined by an eased transition of COMPOUND_TRANSITION seconds."""
+    parts, part = [], sign
+    while part is not None:
+        parts.append(synthesise(replace(part, then=None, unsupported=()), fps=fps, body=body,
+                                left_handed=left_handed))
+        part = part.then
+    steps = max(1, int(round(COMPOUND_TRANSITION * fps)))
+    t = np.arange(1, steps)[:, None, None] / steps
+    e = t * t * (3 - 2 * t)
+    pieces = [parts[0].joints]
+    for before, after in zip(parts, parts[1:]):
+        a, b = before.joints[-1], after.joints[0]
+        pieces += [a + (b - a) * e, after.joints]
+    joints = np.concatenate(pieces).astype(np.float32)
+    unsupported = list(sign.unsupported) + [u for p in parts for u in p.meta["unsupported"]]
+    return PoseSequence(joints, np.ones(joints.shape[:2], np.float32), fps=fps, gloss=sign.gloss,
+                        name=sign.gloss or None, depth_known=True,
+                        meta={"unsupported": unsupported})
+
+
 def synthesise(sign: d.SignDescription, *, fps: float = 25.0, body: Body | None = None,
                left_handed: bool = False) -> PoseSequence:
     """The sign as keypoints at `fps`; constructs it cannot animate are logged and listed in
     `meta["unsupported"]`."""
     body = body or Body()
+    if sign.then is not None:
+        return _compound(sign, fps, body, left_handed)
     unsupported: list[str] = list(sign.unsupported)
     right, left = _Animator(body, unsupported, False), _Animator(body, unsupported, True)
     dom = _Hand(right.place(sign.dominant, None), fps)
     mirrored = sign.symmetry is not None
+    if "nonipsi" in sign.symmetry_mods:
+        unsupported.append("symmetry modifier nonipsi")
     if sign.nondominant is not None:
         other = _Hand(left.place(sign.nondominant, left.place(sign.dominant, None)), fps)
     elif mirrored:
@@ -412,11 +472,12 @@ def synthesise(sign: d.SignDescription, *, fps: float = 25.0, body: Body | None 
     dom.hold(HOLD_START)
     other.hold(HOLD_START)
     movement = sign.movement
+    first = len(dom.states) - 1
     right.move(dom, movement.dominant if isinstance(movement, d.SplitHands) else movement)
     if isinstance(movement, d.SplitHands):
         left.move(other, movement.nondominant)
     elif mirrored:
-        left.move(other, movement)
+        _follow(other, dom.states[first:], sign)
     dom.hold(HOLD_END)
     other.hold(HOLD_END)
     joints = _assemble(body, dom.states, other.states, left_handed)
