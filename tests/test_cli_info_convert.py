@@ -74,6 +74,16 @@ def test_convert_openpose_folder_to_skels(shared_data, tmp_path, capsys):
     assert seq.name == clip.name
 
 
+def test_info_lists_a_few_sequences_of_a_long_file(dev_skels, tmp_path):
+    first = dev_skels.read_text().splitlines()[0]
+    many = tmp_path / "many.skels"
+    many.write_text((first + "\n") * 25)
+    out = _cli("info", many).stdout
+    assert "25 sequences, 1050 frames (42 to 42 per sequence, median 42)" in out
+    assert "[9]" in out and "[10]" not in out and "... 15 more (--all lists them" in out
+    assert "[24]" in _cli("info", many, "--all").stdout
+
+
 @pytest.fixture
 def bad_inputs(tmp_path, dev_skels):
     """name -> (path, words the message must contain)."""
@@ -86,6 +96,9 @@ def bad_inputs(tmp_path, dev_skels):
         "inf": ("i.skels", first + "\n" + first.replace("0.16694", "-inf", 1), "line 2"),
         "empty": ("e.skels", "", "file is empty"),
         "blank line": ("b.skels", first + "\n\n" + first, "line 2: empty line"),
+        "spaces only": ("sp.skels", first + "\n  \t \n" + first, "line 2: empty line"),
+        "float() but not numpy": ("us.skels", first.replace(" ", " 1_0 ", 1),
+                                  "line 1: value 2 '1_0'"),
         "binary": ("bin.skels", b"\x00\xff\xfe", "line 1: byte 0xff"),
         "unknown ext": ("x.bvh", "x", "unknown extension '.bvh'"),
         "bad pose": ("p.pose", b"\x00" * 64, "not a readable .pose file"),

@@ -8,6 +8,8 @@ import json
 # cannot import retarget; a test keeps the two equal).
 FIT_MIN_CONFIDENCE = 0.2
 
+SHOWN = 10  # sequences listed in text mode unless --all
+
 HELP = ("describe keypoint files (.skels, .pose, .npz, OpenPose JSON or DWPose folders): layout, "
         "sequences, frames, fps, duration, share of missing joints, text and gloss")
 
@@ -51,7 +53,10 @@ def read_input(path: str, args):
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="keypoint files or folders")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--json", action="store_true",
+                        help="print JSON (every sequence, every field) instead of text")
+    parser.add_argument("--all", action="store_true",
+                        help=f"list every sequence (text mode lists the first {SHOWN})")
     add_read_options(parser)
 
 
@@ -79,13 +84,21 @@ def describe(path: str, fmt, seqs) -> dict:
             "text": s.text, "gloss": s.gloss, "language": s.language} for s in seqs]}
 
 
-def _print_text(info: dict) -> None:
+def _frame_counts(frames: list[int]) -> str:
+    if len(frames) <= SHOWN:
+        return ", ".join(map(str, frames))
+    ordered = sorted(frames)
+    return f"{ordered[0]} to {ordered[-1]} per sequence, median {ordered[len(ordered) // 2]}"
+
+
+def _print_text(info: dict, show_all: bool) -> None:
     seqs = info["sequences"]
     frames = [s["frames"] for s in seqs]
     print(f"{info['file']}: {info['layout']}")
     print(f"  {len(seqs)} sequence{'s' * (len(seqs) != 1)}, {sum(frames)} frames "
-          f"({', '.join(map(str, frames))})")
-    for i, s in enumerate(seqs):
+          f"({_frame_counts(frames)})")
+    shown = seqs if show_all else seqs[:SHOWN]
+    for i, s in enumerate(shown):
         depth = "" if s["depth_known"] else ", 2D (depth unknown)"
         print(f"  [{i}] {s['name'] or '-'}: {s['frames']} frames at {s['fps']:g} fps = "
               f"{s['duration_s']:.2f} s, {s['joints']} joints, "
@@ -94,6 +107,8 @@ def _print_text(info: dict) -> None:
         for field in ("language", "text", "gloss"):
             if s[field]:
                 print(f"      {field}: {s[field]}")
+    if len(shown) < len(seqs):
+        print(f"  ... {len(seqs) - len(shown)} more (--all lists them, --json gives every field)")
 
 
 def run(args) -> int:
@@ -102,7 +117,7 @@ def run(args) -> int:
         fmt, seqs = read_input(path, args)
         infos.append(describe(path, fmt, seqs))
         if not args.json:
-            _print_text(infos[-1])
+            _print_text(infos[-1], args.all)
     if args.json:
         print(json.dumps(infos, indent=1, ensure_ascii=False))
     return 0

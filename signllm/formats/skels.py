@@ -67,9 +67,6 @@ DEFAULT_SCALE = 3
 MAX_LINE_BYTES = 256 * 1024**2   # one clip; about 20 minutes of v1 frames
 MAX_SIBLING_BYTES = 64 * 1024**2
 _TOKEN = re.compile(rb"\S+")
-_SPACE_BYTES = (b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c")
-_IS_SPACE = np.zeros(256, bool)
-_IS_SPACE[np.frombuffer(b"".join(_SPACE_BYTES), np.uint8)] = True
 
 
 # ----------------------------------------------------------------------------- reading
@@ -79,12 +76,9 @@ def _tokens(raw: bytes):
 
 
 def _token(raw: bytes, index: int) -> str:
-    return next(itertools.islice(_tokens(raw), index, None), "")
-
-
-def _count_tokens(raw: bytes) -> int:
-    space = _IS_SPACE[np.frombuffer(raw, np.uint8)]
-    return int(np.count_nonzero(~space[1:] & space[:-1]) + (raw[:1] not in (b"", *_SPACE_BYTES)))
+    """Token `index` of a line without splitting the whole line."""
+    parts = raw.split(None, index + 1)
+    return parts[index].decode("ascii", "replace") if len(parts) > index else ""
 
 
 def _parse_line(raw: bytes, path: Path, lineno: int) -> np.ndarray:
@@ -94,25 +88,26 @@ def _parse_line(raw: bytes, path: Path, lineno: int) -> np.ndarray:
     except UnicodeDecodeError as exc:
         raise BadInputError(f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1} is not "
                             "part of a number (binary or garbled data)", path=path, line=lineno)
-    count = _count_tokens(raw)
-    if not count:
+    if not text or text.isspace():  # numpy reads blank text as [-1.]
         raise BadInputError("empty line (every line must hold one clip)", path=path, line=lineno)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # older numpy warns and stops at a non-number
+            # numpy < 2.3 only warns when it stops at a non-number; make that an error too
+            warnings.simplefilter("error", DeprecationWarning)
             values = np.fromstring(text, dtype=np.float64, sep=" ")
-        if values.size == count:
-            return values
-    except ValueError:  # numpy 2.3+: "could not be read to its end"
-        pass
+    except (ValueError, DeprecationWarning):
+        values = None
+    if values is not None:
+        return values
     for i, token in enumerate(_tokens(raw)):
         try:
+            if "_" in token:  # float() reads 1_000, numpy does not
+                raise ValueError(token)
             float(token)
         except ValueError:
-            break
-    else:
-        i, token = count, "(end of line)"
-    raise BadInputError(f"value {i + 1} {token[:20]!r} is not a number", path=path, line=lineno)
+            raise BadInputError(f"value {i + 1} {token[:20]!r} is not a number", path=path,
+                                line=lineno) from None
+    raise BadInputError("not plain decimal numbers separated by spaces", path=path, line=lineno)
 
 
 def _counter_plausible(values: np.ndarray, width: int) -> bool:
