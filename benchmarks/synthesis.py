@@ -1,9 +1,12 @@
-"""The sign synthesiser over the whole built-in DSGS lexicon (issue 18, figures).
+"""The sign synthesiser over every real notated sign we can reach (issue 18, figures).
 
-    python benchmarks/synthesis.py
+    python benchmarks/synthesis.py [--data ../shared/data]
 
-Prints, for the 1,364 DSGS signs (first gloss of each entry): how many are animated in full (no
-construct reported as not animated) and the constructs that are not, by count; synthesis
+Sets: the 1,364 DSGS signs of the installed `signwriting` package (first gloss of each entry),
+Ham2Pose's 5,752 HamNoSys strings and the 2,203 NGT gestural SiGML files (both from
+`../shared/data`, skipped with a note where it is absent). Prints per set how many signs are
+animated in full (no construct reported as not animated) and the constructs that are not, by
+count; for DSGS also synthesis
 frames/s on one core beside the lexicon generator's (fingerspelling, same run, same fps);
 median isolated-sign duration (target 0.6–1.1 s; ASL-LEX's median is 0.83 s); the share of
 frames with a hand point inside the synthesiser's own torso/head volumes (target ≤ 1 %); and
@@ -12,7 +15,9 @@ after retargeting.
 """
 from __future__ import annotations
 
+import argparse
 import collections
+import json
 import sys
 import time
 from pathlib import Path
@@ -21,8 +26,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from signllm.errors import BadInputError  # noqa: E402
 from signllm.languages import get_language  # noqa: E402
 from signllm.lexicon import LexiconGenerator  # noqa: E402
+from signllm.notation import parse_hamnosys, read_sigml  # noqa: E402
 from signllm.sign_lexicon import builtin_dsgs, describe  # noqa: E402
 from signllm.skeleton import L_WRIST, R_WRIST  # noqa: E402
 from signllm.synthesis import Body, synthesise  # noqa: E402
@@ -30,7 +37,45 @@ from signllm.synthesis import Body, synthesise  # noqa: E402
 FPS = 25.0
 
 
+def coverage(name: str, descriptions) -> None:
+    """Signs animated in full, and the constructs that are not, over one set."""
+    missing, full, count, unread = collections.Counter(), 0, 0, 0
+    for desc in descriptions:
+        if desc is None:
+            unread += 1
+            continue
+        seq = synthesise(desc, fps=FPS)
+        names = {u.split(":")[0] for u in seq.meta["unsupported"]}
+        count += 1
+        full += not names
+        missing.update(names)
+    print(f"{name}: {count} signs read ({unread} unreadable); animated in full {full} "
+          f"({100 * full / max(count, 1):.1f} %)")
+    for construct, n in missing.most_common(12):
+        print(f"  {n:5d}  {construct}")
+
+
+def _ham2pose(path: Path):
+    for key, entry in json.loads(path.read_text("utf-8")).items():
+        try:
+            yield parse_hamnosys(entry["hamnosys"], source=key)
+        except BadInputError:
+            yield None
+
+
+def _ngt(folder: Path):
+    for path in sorted(folder.glob("*.sigml")):
+        try:
+            yield from read_sigml(path, source=path.name)
+        except BadInputError:
+            yield None
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path,
+                        default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    args = parser.parse_args()
     entries = {}
     for sign in builtin_dsgs().signs:
         entries.setdefault(sign.source, sign)
@@ -70,6 +115,12 @@ def main() -> int:
     print("not animated (signs):")
     for name, count in missing.most_common():
         print(f"  {count:5d}  {name}")
+    ham2pose, ngt = args.data / "hamnosys" / "ham2pose-data.json", args.data / "sigml-ngt"
+    for name, source, items in (("Ham2Pose", ham2pose, _ham2pose), ("NGT gestural SiGML", ngt, _ngt)):
+        if source.exists():
+            coverage(name, items(source))
+        else:
+            print(f"{name}: skipped, {source} not found")
     return 0
 
 

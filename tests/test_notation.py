@@ -147,12 +147,25 @@ def test_spaces_and_the_version_marker_are_separators():
     assert spaced == plain and plain.movement == NoMotion()
 
 
-def test_constructs_without_a_place_in_the_description_are_named():
+def test_symmetry_modifiers_and_the_plane_of_a_wave():
     got = parse("symmlr fingerstraightmod largemod alternatingmotion flathand extfingeru palml "
                 "chest movel wavy ellipseh")
     assert got.symmetry_mods == ("ud", "oi", "outofphase")   # as gestural SiGML's ud/oi_symm
-    assert not any("symmetry" in u for u in got.unsupported)
-    assert "hamellipseh on a wavy movement" in got.unsupported
+    assert not got.unsupported
+    assert got.movement == Straight("l", "wavy", wave_plane="h")
+
+
+def test_constructs_without_a_place_in_the_description_are_named():
+    got = parse("flathand extfingeru palml chest movel arcu ellipseh")
+    assert got.unsupported == ("hamellipseh on a u movement",)
+
+
+def test_a_finger_part_on_another_finger_is_part_of_the_handshape():
+    # DSGS: index and middle finger crossed (the index nail on the middle finger)
+    got = parse("finger23 thumbacrossmod indexfinger fingernail middlefinger extfingeru palmdl "
+                "shoulders lrat moveo")
+    assert got.dominant.handshape.finger_contact == ("fingernail", (2, 3))
+    assert got.dominant.location.site == "shoulders" and not got.unsupported
 
 
 # --------------------------------------------------------------------------- errors

@@ -113,7 +113,26 @@ def test_gestural_change_posture_circle_wrist_and_unsupported_attributes():
         Circle("l", "u", "d", manner=Manner(size="small", speed="slow")),
         Local("nodding", manner=Manner(size="large")),
         Target(Posture(Handshape("flat")), replace=True)))
-    assert got.unsupported == ("handconfig@ceeopening",)
+    assert got.dominant.handshape.opening == "slack" and not got.unsupported
+
+
+def test_gestural_speed_factors_finger_contacts_and_a_hand_part_inside_a_hand_location():
+    text = gestural(
+        '<handconfig handshape="finger23" thumbpos="across" contactkind="nail" contactpair="23"'
+        ' exempteddigits="3"/><handconfig extfidir="u" palmor="l"/>'
+        '<location_hand contact="close" location="palm"><location_hand digits="2" location="tip"/>'
+        '</location_hand><directedmotion direction="d" speed="0.5"/>',
+        '<mouthing_tier><mouth_picture picture="vra" speed="1.2"/></mouthing_tier>')
+    [got] = read_sigml(text)
+    hand = got.dominant.handshape
+    assert hand.finger_contact == ("fingernail", (2, 3)) and hand.exempt == (3,)
+    assert got.dominant.location == Location(site="palm", contact="close",
+                                             hand_part="fingertip", hand_fingers=(2,))
+    assert got.movement == Straight("d", manner=Manner(tempo=0.5))
+    assert got.nonmanual.mouthing == "vra" and "mouth_picture@speed=1.2" in got.nonmanual.other
+    assert not got.unsupported
+    [bad] = read_sigml(text.replace('speed="0.5"', 'speed="fast"'))
+    assert "directedmotion@speed=fast" in bad.unsupported
 
 
 def test_gestural_compound_of_nested_sign_manuals():

@@ -28,6 +28,10 @@ class Handshape:
     finger_bending: tuple[tuple[int, str], ...] = ()  # per-finger bendings: ((2, "bent"), …)
     thumb_contact: str | None = None             # finger part the thumb touches, if notated
     between: "Handshape | None" = None           # an in-between shape (`hambetween`)
+    opening: str | None = None                   # a cee's opening: "slack" (wider), "tight"
+    finger_contact: tuple = ()                   # (part, (finger, finger)): the first finger's
+    #                                              part on the second, e.g. ("nail", (2, 3)) crossed
+    exempt: tuple[int, ...] = ()                 # fingers that keep out of the base shape's bend
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class Manner:
     halt: bool = False                           # sudden stop at the end
     rest: bool = False
     change: str | None = None                    # "increasing", "decreasing"
+    tempo: float = 1.0                           # gestural SiGML's speed factor (2 = twice as fast)
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ class Straight:
     curve: str | None = None                     # arc "l" / "u" / "r" / "d", or "wavy", "zigzag"
     manner: Manner = Manner()
     curve_size: str | None = None                # size of the arc or wave: "small", "large"
+    wave_plane: str | None = None                # plane a wave swings in, as an ellipse symbol
+    #                                              names it: "h", "v", "ur", "ul"
 
 
 @dataclass(frozen=True)

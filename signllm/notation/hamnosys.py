@@ -86,6 +86,8 @@ class _Parser:
         self.pos = 0
         self.depth = 0
         self.last_site = "neutral"          # where a contact without a site makes contact
+        self.hands_contact: str | None = None   # a contact before a site that has its own
+        self.in_initial = False             # reading the initial posture (not a movement's)
         self.outer: list[list] = []         # enclosing action lists (a repetition may open a group)
         self.replacing = 0                  # inside `hamreplace ( … )`: postures are changed into
 
@@ -246,7 +248,14 @@ class _Parser:
         if self.peek() == "hamnondominant":
             self.take()
             nondominant_only = first
+        self.hands_contact, self.in_initial = None, True
         dom, nd, constellation = self.initial()
+        self.in_initial = False
+        if self.hands_contact is not None:  # `touch chest close`: the hands touch, the chest close
+            if (symmetry or nd) and constellation is None:
+                constellation = Constellation(contact=self.hands_contact)
+            else:
+                self.unsupported.append("second contact of one location")
         if first and not dom:
             raise self.error("a handshape")
         if first and dom.get("handshape") is None:
@@ -372,6 +381,7 @@ class _Parser:
         fingers: list[int] = []
         per_finger: list[tuple[int, str]] = []
         between = None
+        contact_pair = None
         while True:
             cls = self.cls()
             if cls == S.THUMB:
@@ -382,6 +392,12 @@ class _Parser:
                     per_finger.append((fingers[-1], name))
                 else:
                     bending = self.once(bending, name, "bending")
+            elif cls == S.FINGER and self.cls(1) == S.FINGERPART and self.cls(2) == S.FINGER \
+                    and self.cls(3) not in (S.FINGERPART, S.SITE, S.HANDSITE):
+                first, part, second = self.take(), self.take(), self.take()
+                contact_pair = self.once(contact_pair, (_strip(part, "ham"),
+                                                        (FINGERS[first], FINGERS[second])),
+                                         "finger contact")   # e.g. index nail on middle: crossed
             elif cls == S.FINGER:
                 fingers.append(FINGERS[self.take()])
             elif cls == S.FINGERPART and self.cls(1) not in LOCATION_START | {S.CONTACT}:
@@ -405,7 +421,8 @@ class _Parser:
             else:
                 break
         selected = tuple(f for f in fingers if f not in {p for p, _ in per_finger})
-        return Handshape(base, thumb, bending, selected, tuple(per_finger), contact, between)
+        return Handshape(base, thumb, bending, selected, tuple(per_finger), contact, between,
+                         finger_contact=contact_pair or ())
 
     def once(self, old, new, what: str):
         if old is not None and old != new:
@@ -450,7 +467,10 @@ class _Parser:
             self.take()
             loc = _replace(loc, second=self.place())
         if self.cls() == S.CONTACT:
-            contact = self.once(contact, _strip(self.take(), "ham"), "contact of one location")
+            after = _strip(self.take(), "ham")
+            if contact is not None and contact != after and self.in_initial:
+                self.hands_contact = contact    # two-handed: how the hands meet (see part())
+            contact = after
         if contact:
             loc = _replace(loc, contact=contact)
         if self.peek() == "hamseqbegin" and self.cls(1) == S.CONTACT and self._location_bracket():
@@ -718,8 +738,12 @@ class _Parser:
             curve_size = after.size
             manner = _merge(manner, _replace(after, size=None))
             if self.cls() == S.ELLIPSE:
-                self.unsupported.append(f"{self.take()} on a {curve} movement")
+                plane = _strip(self.take(), "hamellipse")
+                if curve not in ("wavy", "zigzag"):
+                    self.unsupported.append(f"hamellipse{plane} on a {curve} movement")
+                    plane = None
                 manner = _merge(manner, self.manner())
+                return Straight(direction, curve, manner, curve_size=curve_size, wave_plane=plane)
         return Straight(direction, curve, manner, curve_size=curve_size)
 
     def circle(self) -> Circle:

@@ -40,7 +40,8 @@ MANNER_ATTRS = {"size", "fast", "slow", "tense", "halt", "rest", "speed"}
 HANDCONFIG_ATTRS = {"handshape", "thumbpos", "mainbend", "bend1", "bend2", "bend3", "bend4",
                     "bend5", "specialfingers", "thumbcontact", "extfidir", "palmor",
                     "rel_palmor", "second_handshape", "second_thumbpos", "second_mainbend",
-                    "second_extfidir", "second_palmor"}
+                    "second_extfidir", "second_palmor", "ceeopening", "contactpair",
+                    "contactkind", "exempteddigits"}
 TIERS = {"mouthing_tier": "mouthing", "head_tier": "head", "facialexpr_tier": "face",
          "eyegaze_tier": "gaze", "body_tier": "body", "shoulder_tier": "shoulder",
          "extra_tier": "extra"}
@@ -117,9 +118,8 @@ class _Reader:
         mouthing, head, brows, gaze, other = [], [], [], [], []
         for item in element.iter():
             value = item.get("picture") or item.get("movement") or item.get("direction")
-            for key in item.attrib:
-                if key not in ("picture", "movement", "direction"):
-                    self.unsupported.append(f"{item.tag}@{key}")
+            other += [f"{item.tag}@{key}={v}" for key, v in item.attrib.items()
+                      if key not in ("picture", "movement", "direction")]  # timing, for the face
             if item.tag == "mouth_picture" and item.get("picture"):
                 mouthing.append(item.get("picture"))
             elif item.tag == "head_movement" and value:
@@ -241,9 +241,15 @@ class _Gestural(_Reader):
                                       "thumbpos": hand.get("second_thumbpos"),
                                       "mainbend": hand.get("second_mainbend")}, "second_", element)
         thumb = hand.get("thumbpos")
+        pair = _digits(hand.get("contactpair"), element, self)
+        kind = hand.get("contactkind") or "pad"
+        contact = (HAND_PARTS.get(kind, kind), pair) if len(pair) == 2 else ()
+        if hand.get("contactpair") and not contact:
+            self.unsupported.append("handconfig@contactpair not of two fingers")
         return Handshape(hand["handshape"], THUMBPOS.get(thumb, thumb), hand.get("mainbend"),
                          _digits(hand.get("specialfingers"), element, self),
-                         bends, hand.get("thumbcontact"), between)
+                         bends, hand.get("thumbcontact"), between, hand.get("ceeopening"),
+                         contact, _digits(hand.get("exempteddigits"), element, self))
 
     def handconfig(self, element: Element, into: dict) -> None:
         self.note(element, HANDCONFIG_ATTRS)
@@ -282,22 +288,27 @@ class _Gestural(_Reader):
             if element.text and element.text.strip():
                 self.unsupported.append("location_hand text")
             for child in element:
-                self.unsupported.append(f"{child.tag} in location_hand")
+                if child.tag != "location_hand" or len(inner) > 1:
+                    self.unsupported.append(f"{child.tag} in location_hand")
             if not part and inner:           # a wrapper around the real one: take that
                 found = self.location(inner[0])
                 return _replace(found, contact=element.get("contact") or found.contact)
             if not part:
                 raise self.error(element, "lacks the location (or digits) attribute")
+            touching = self.location(inner[0]) if inner else None   # the part that touches it
             second = None
             if element.get("second_location"):
                 second = Location(site=HAND_PARTS.get(element.get("second_location"),
                                                       element.get("second_location")),
                                   side=element.get("second_side"),
                                   hand_fingers=_digits(element.get("second_digits"), element, self))
+            fingers = _digits(element.get("digits"), element, self)
+            if touching is not None:         # e.g. finger 2's tip (inner) at the palm (outer)
+                return Location(site=HAND_PARTS.get(part, part), side=element.get("side"),
+                                contact=element.get("contact"), hand_part=touching.site,
+                                hand_fingers=touching.hand_fingers, second=second)
             return Location(site=HAND_PARTS.get(part, part), side=element.get("side"),
-                            contact=element.get("contact"),
-                            hand_fingers=_digits(element.get("digits"), element, self),
-                            second=second)
+                            contact=element.get("contact"), hand_fingers=fingers, second=second)
         self.note(element, {"location", "side", "contact", "second_location", "second_side"})
         site = element.get("location")
         if not site:
@@ -336,13 +347,21 @@ class _Gestural(_Reader):
 
     def manner(self, element: Element) -> Manner:
         attrs = element.attrib
+        tempo = 1.0
         if attrs.get("speed"):
-            self.unsupported.append(f"{element.tag}@speed")
+            try:
+                tempo = float(attrs["speed"])
+            except ValueError:
+                tempo = float("nan")
+            if not 0.1 <= tempo <= 10:
+                self.unsupported.append(f"{element.tag}@speed={attrs['speed'][:20]}")
+                tempo = 1.0
         speed = "fast" if attrs.get("fast") == "true" else "slow" if attrs.get("slow") == "true" \
             else None
         size = attrs.get("size")
         return Manner(size=SIZES.get(size, size), speed=speed, tense=attrs.get("tense") == "true",
-                      halt=attrs.get("halt") == "true", rest=attrs.get("rest") == "true")
+                      halt=attrs.get("halt") == "true", rest=attrs.get("rest") == "true",
+                      tempo=tempo)
 
     def children(self, element: Element, depth: int) -> list:
         out = []

@@ -42,6 +42,8 @@ BASES = {"fist": ((CLOSED,) * 4, False, "across"),
          "cee12open": (((.35, .35, .25), (0, 0, 0), (0, 0, 0), (0, 0, 0)), True, "open"),
          "ceeall": (((.35, .35, .25),) * 4, False, "open")}
 SPLAY = np.radians([8.0, 0.0, -8.0, -16.0])
+OPENING = {"slack": 0.6, "tight": 1.4}   # a cee's flexion × this: wider / narrower
+CROSS_SPLAY = np.radians(-20.0)          # a finger crossed over its neighbour toward the pinky
 N_PARAMS = 12 + 4 + 8
 
 
@@ -62,17 +64,30 @@ def shape_params(handshape, unsupported: list | None = None) -> np.ndarray:
             flex[:] = CLOSED
             flex[chosen] = template
             selected = chosen
+    unbent = flex.copy()
     if handshape is not None and handshape.bending in BENDINGS and base in \
             ("flat", "finger2", "finger23", "finger23spread", "finger2345"):
         flex[selected] = BENDINGS[handshape.bending]
+    for finger in getattr(handshape, "exempt", ()) or ():
+        if 2 <= finger <= 5:                 # keeps the base shape's flexion
+            flex[finger - 2] = unbent[finger - 2]
     for finger, bend in getattr(handshape, "finger_bending", ()) or ():
         if 2 <= finger <= 5 and bend in BENDINGS:
             flex[finger - 2] = BENDINGS[bend]
     if handshape is not None and handshape.thumb in THUMBS:
         thumb = handshape.thumb
-    tdir, tcurl, f1, f2 = THUMBS[thumb]
+    opening = OPENING.get(getattr(handshape, "opening", None), 1.0) if base.startswith("cee") \
+        else 1.0
+    flex[flex.sum(1) < 2.5] *= opening
     splay = SPLAY * (1.0 if spread else 0.25)
-    return np.concatenate([flex.ravel(), splay, tdir, tcurl, [f1, f2]])
+    _, pair = getattr(handshape, "finger_contact", ()) or (None, ())
+    if 1 in pair:
+        thumb = "opposed"                    # the thumb meets the other finger's part
+    elif len(pair) == 2 and all(2 <= f <= 5 for f in pair):   # crossed: the first over the second
+        splay = splay.copy()
+        splay[pair[0] - 2] = splay[pair[1] - 2] + CROSS_SPLAY * np.sign(pair[1] - pair[0])
+    tdir, tcurl, f1, f2 = THUMBS[thumb]
+    return np.concatenate([flex.ravel(), splay, tdir, tcurl, [f1 * opening, f2 * opening]])
 
 
 def hand_points(params: np.ndarray, scale: float = 1.0) -> np.ndarray:

@@ -42,7 +42,17 @@ LETTER = {"u": (0, 1, 0), "d": (0, -1, 0), "l": (1, 0, 0), "r": (-1, 0, 0), "o":
 HAND_SITES = ("palm", "handback", "thumbside", "pinkyside", "thumbball", "wristback",
               "wristpulse", "fingertip", "fingerpad", "fingernail", "fingermidjoint", "fingerbase",
               "fingerside")   # a location on the other hand
+ARM_SITES = ("upperarm", "elbow", "elbowinside", "lowerarm")   # on the other arm
+ARM_RADIUS = 0.04   # m from the arm's axis to its skin
+# Which side of the other arm a hand goes to: toward the signer's front and up (the forearm's
+# top, the upper arm's front), under the elbow for the elbow itself; +X toward the other arm.
+ARM_APPROACH = {"upperarm": (-0.5, 0.3, 1.0), "elbowinside": (-0.3, 0.3, 1.0),
+                "lowerarm": (-0.3, 1.0, 0.5), "elbow": (0.0, -1.0, -0.3)}
 REST_WRIST = np.array([-0.17, -0.5, 0.17])   # dominant wrist at rest: low, in front of the hip
+
+
+def _seconds(kind: str, manner: d.Manner) -> float:
+    return DURATION[kind] * SPEED.get(manner.speed, 1) / manner.tempo
 
 
 def direction(code: str | None, between: str | None = None) -> np.ndarray | None:
@@ -104,6 +114,25 @@ class _Hand:
             self.states.append(change(start, float(e)))
 
 
+def _wave_side(v: np.ndarray, plane: str | None, mirror: bool) -> np.ndarray:
+    """The direction a wave swings in, across the movement `v`: in the plane an ellipse symbol
+    names (h horizontal, v vertical, ur / ul tilted up to the right / left), else any."""
+    if plane is None:
+        return _perpendicular(v)[0]
+    up = np.array([0, 1.0, 0])
+    flat = np.cross(up, v)
+    flat = flat / np.linalg.norm(flat) if np.linalg.norm(flat) > 1e-6 else np.array([1.0, 0, 0])
+    upright = np.cross(v, flat)
+    upright = upright / np.linalg.norm(upright)
+    if plane == "h":
+        return flat
+    if plane == "v":
+        return upright
+    lean = -1.0 if (plane == "ur") != mirror else 1.0   # +X is the signer's left
+    side = upright + lean * flat * np.sign(flat[0] or 1.0)
+    return side / np.linalg.norm(side)
+
+
 def _perpendicular(axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ref = np.array([0, 1.0, 0]) if abs(axis[1]) < 0.9 else np.array([0, 0, 1.0])
     u = np.cross(axis, ref)
@@ -120,6 +149,7 @@ def _rotate(v: np.ndarray, axis: np.ndarray, angle: float) -> np.ndarray:
 class _Animator:
     def __init__(self, body: Body, unsupported: list, mirror: bool):
         self.body, self.unsupported, self.mirror = body, unsupported, mirror
+        self.other: _Hand | None = None   # the other hand, for sites on it or on its arm
 
     def vec(self, code: str | None) -> np.ndarray | None:
         v = direction(code)
@@ -154,9 +184,11 @@ class _Animator:
         side = loc.side
         if self.mirror and side:
             side = side.replace("left", "#").replace("right", "left").replace("#", "right")
+        if loc.site in HAND_SITES + ARM_SITES and self.other is not None:
+            return _other_site(self.body, self.other.last, self.mirror, loc.site, loc.contact)
         found = body_site(self.body, loc.site, side) if loc.site != "neutral" else None
         if found is None:
-            if loc.site not in ("neutral", None, *HAND_SITES):
+            if loc.site not in ("neutral", None, *HAND_SITES, *ARM_SITES):
                 self.unsupported.append(f"site {loc.site}")
             return self.neutral()
         point, normal = found
@@ -184,14 +216,14 @@ class _Animator:
             if m.curve in ("l", "u", "r", "d"):
                 bulge = self.vec(m.curve) * 0.15 * length
             wave = m.curve in ("wavy", "zigzag")
-            side, _ = _perpendicular(v)
+            side = _wave_side(v, m.wave_plane, self.mirror)
 
             def change(s, e):
                 off = v * length * e + bulge * np.sin(np.pi * e)
                 if wave:
                     off = off + side * 0.1 * length * np.sin(4 * np.pi * e)
                 return replace(s, point=s.point + off)
-            hand.phase(DURATION["straight"] * SPEED.get(m.manner.speed, 1), change)
+            hand.phase(_seconds("straight", m.manner), change)
         elif isinstance(m, d.Circle):
             axis = self.vec(m.axis)
             if axis is None:
@@ -203,7 +235,7 @@ class _Animator:
             def change(s, e):
                 a = 2 * np.pi * e
                 return replace(s, point=s.point + r * ((np.cos(a) - 1) * u + np.sin(a) * w))
-            hand.phase(DURATION["circle"] * SPEED.get(m.manner.speed, 1), change)
+            hand.phase(_seconds("circle", m.manner), change)
         elif isinstance(m, d.Local):
             self.local(hand, m)
         elif isinstance(m, d.Target):
@@ -215,9 +247,9 @@ class _Animator:
                                  s.palm + (goal.palm - s.palm) * e,
                                  s.shape + (goal.shape - s.shape) * e, goal.part, goal.fingers,
                                  goal.part_side)
-            hand.phase(DURATION["target"] * SPEED.get(m.manner.speed, 1), change)
+            hand.phase(_seconds("target", m.manner), change)
         elif isinstance(m, d.NoMotion):
-            hand.hold(DURATION["nomotion"])
+            hand.hold(_seconds("nomotion", m.manner))
         elif isinstance(m, d.Repeat):
             self.repeat(hand, m, scale)
         elif isinstance(m, d.Sequence):
@@ -294,7 +326,7 @@ class _Animator:
         else:
             self.unsupported.append(f"local {kind}")
             return
-        hand.phase(DURATION["local"] * SPEED.get(m.manner.speed, 1), change)
+        hand.phase(_seconds("local", m.manner), change)
 
 
 def _arm(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, right: bool):
@@ -381,22 +413,41 @@ def _assemble(body: Body, dom: list[HandState], other: list[HandState], left_han
     return joints.astype(np.float32)
 
 
-def _on_other_hand(dom: _Hand, other: _Hand, sign: d.SignDescription, body: Body, left: _Animator):
-    """The dominant hand at a part of the other hand (a hand site or a constellation); the
-    other hand comes up into signing space if it was at rest."""
+def _other_site(body: Body, state: HandState, right: bool, site: str,
+                contact: str | None) -> np.ndarray:
+    """Where a hand goes for a site on the other hand (`right`: is that hand the right one) or
+    on its arm, with that hand in `state`: the site's point plus the contact gap."""
+    wrist, points = _hand_joints([state], body, right)
+    if site in ARM_SITES:
+        shoulder = body.shoulder(right)
+        elbow, wrist = _arm(shoulder, wrist[0], body.upper_arm, body.forearm, right)
+        start, end = {"upperarm": (shoulder, elbow), "lowerarm": (elbow, wrist)}.get(
+            site, (elbow, elbow))
+        axis = (end - start) if site != "elbow" and site != "elbowinside" else (wrist - elbow)
+        axis = axis / (np.linalg.norm(axis) or 1.0)
+        toward = np.array(ARM_APPROACH[site]) * [1 if right else -1, 1, 1]
+        normal = toward - (toward @ axis) * axis
+        normal = normal / (np.linalg.norm(normal) or 1.0)
+        return (start + end) / 2 + normal * (ARM_RADIUS + DISTANCE.get(contact, 0.05))
+    target = part_point(points[0], site, ())
+    target = target if target is not None else points[0, [0, 5, 9, 13, 17]].mean(0)
+    palm = _frame(state.finger, state.palm)[:, 1] * (-1 if site == "handback" else 1)
+    return target + palm * (DISTANCE.get(contact, 0.05) + 0.01)
+
+
+def _on_other_hand(dom: _Hand, other: _Hand, sign: d.SignDescription, body: Body):
+    """The dominant hand starts at a part of the other hand or arm (a site or a
+    constellation); the other hand comes up into signing space if it was at rest."""
     if sign.nondominant is None and sign.symmetry is None:
-        other.states[-1] = replace(other.last, point=left.neutral() + [0, 0.02, -0.05])
+        neutral = NEUTRAL * np.array([-1, 1, 1])
+        other.states[-1] = replace(other.last, point=neutral + [0, 0.02, -0.05])
     loc = sign.dominant.location
-    site = loc.site if loc is not None and loc.site in HAND_SITES else \
+    on_other = loc is not None and loc.site in HAND_SITES + ARM_SITES
+    site = loc.site if on_other else \
         (sign.constellation.nondominant_part if sign.constellation else None) or "palm"
     contact = (loc.contact if loc is not None else None) or \
         (sign.constellation.contact if sign.constellation else None)
-    _, points = _hand_joints([other.last], body, right=False)
-    target = part_point(points[0], site, ()) if site in HAND_SITES else None
-    target = target if target is not None else points[0, [0, 5, 9, 13, 17]].mean(0)
-    palm = _frame(other.last.finger, other.last.palm)[:, 1]
-    gap = DISTANCE.get(contact, 0.05) if contact else 0.05
-    dom.states[-1] = replace(dom.last, point=target + palm * (gap + 0.01))
+    dom.states[-1] = replace(dom.last, point=_other_site(body, other.last, False, site, contact))
 
 
 def rest_pose(body: Body | None = None) -> np.ndarray:
@@ -467,8 +518,9 @@ def synthesise(sign: d.SignDescription, *, fps: float = 25.0, body: Body | None 
     else:
         other = _Hand(rest_state(body, False), fps)
     loc = sign.dominant.location
-    if sign.constellation is not None or (loc is not None and loc.site in HAND_SITES):
-        _on_other_hand(dom, other, sign, body, left)
+    if sign.constellation is not None or (loc is not None and loc.site in HAND_SITES + ARM_SITES):
+        _on_other_hand(dom, other, sign, body)
+    right.other, left.other = other, dom
     dom.hold(HOLD_START)
     other.hold(HOLD_START)
     movement = sign.movement
