@@ -324,3 +324,12 @@ def test_long_adversarial_strings_stay_fast():
                   ["hamflathand"] + ["hambetween", "hamflathand"] * 4000,
                   ["hamflathand", "hamextfingeru"] + ["hammoveo", "hamrepeatfromstart"] * 4000):
         _bounded(",".join(names))
+
+
+def test_two_contacts_at_the_start_of_a_two_handed_sign_say_how_the_hands_meet():
+    got = parse("symmlr pinchall extfingerol palmu touch chest close moveo")
+    assert got.constellation == Constellation(contact="touch")
+    assert got.dominant.location == Location(site="chest", contact="close")
+    assert not got.unsupported
+    one = parse("pinchall extfingerol palmu touch chest close moveo")
+    assert one.unsupported == ("second contact of one location",)

@@ -1,0 +1,94 @@
+"""The synthesiser animates what the notation says: sites on the other arm, the plane of a wave,
+speed factors, cee openings and finger contacts (geometry measured on the keypoints)."""
+from dataclasses import replace
+
+import numpy as np
+
+from signllm.notation import Manner, Straight, parse_hamnosys
+from signllm.notation.symbols import to_unicode
+from signllm.skeleton import L_WRIST, R_WRIST
+from signllm.synthesis import Body, synthesise
+from signllm.synthesis.synthesise import ARM_RADIUS
+
+R_TIP = {2: 29 + 8, 3: 29 + 12}   # right hand (dominant): OpenPose tips of index, middle
+R_THUMB_TIP, R_HAND0 = 29 + 4, 29
+
+
+def sign(names: str):
+    return parse_hamnosys(to_unicode(["ham" + n for n in names.split()]))
+
+
+def _segment_distance(p, a, b):
+    t = np.clip((p - a) @ (b - a) / ((b - a) @ (b - a)), 0, 1)
+    return float(np.linalg.norm(p - (a + t * (b - a))))
+
+
+def test_a_hand_on_the_other_forearm_touches_it():
+    seq = synthesise(sign("flathand extfingerl palmd lowerarm touch moveo"))
+    assert not seq.meta["unsupported"]
+    j = seq.joints[3]                                   # during the start hold
+    palm = j[[R_HAND0, 29 + 5, 29 + 9, 29 + 13, 29 + 17]].mean(0)
+    gap = _segment_distance(palm, j[6], j[L_WRIST])     # left elbow → left wrist
+    assert ARM_RADIUS - 0.005 < gap < ARM_RADIUS + 0.03
+    assert j[L_WRIST, 2] > 0.15                        # the other arm is raised in front
+
+
+def test_a_hand_on_the_upper_arm_is_beside_the_other_shoulder():
+    seq = synthesise(sign("finger2 extfingerd palml upperarm touch moved"))
+    j = seq.joints[3]
+    palm = j[[R_HAND0, 29 + 5, 29 + 9, 29 + 13, 29 + 17]].mean(0)
+    assert palm[0] > 0.1                                # on the signer's left side
+    assert _segment_distance(palm, j[5], j[6]) < ARM_RADIUS + 0.03
+
+
+def test_a_wave_swings_in_the_plane_its_ellipse_names():
+    def swing(plane):
+        desc = sign("flathand extfingero palmd chest moveo")
+        desc = replace(desc, movement=Straight("o", "wavy", wave_plane=plane))
+        w = synthesise(desc).joints[:, R_WRIST]
+        detrended = w - np.linspace(w[0], w[-1], len(w))
+        return np.ptp(detrended[:, 0]), np.ptp(detrended[:, 1])
+    x_h, y_h = swing("h")
+    x_v, y_v = swing("v")
+    assert x_h > 3 * y_h and y_v > 3 * x_v
+
+
+def test_a_speed_factor_shortens_the_movement():
+    desc = sign("flathand extfingero palmd chest moveo")
+    slow = synthesise(replace(desc, movement=Straight("o", manner=Manner(tempo=0.5))))
+    fast = synthesise(replace(desc, movement=Straight("o", manner=Manner(tempo=2.0))))
+    assert fast.num_frames < synthesise(desc).num_frames < slow.num_frames
+
+
+def _thumb_gap(desc):
+    j = synthesise(desc).joints[3]
+    return float(np.linalg.norm(j[R_THUMB_TIP] - j[R_TIP[2]]))
+
+
+def test_a_slack_cee_opens_wider_than_a_tight_one():
+    from signllm.notation import read_sigml
+    text = ('<sigml><hamgestural_sign gloss="C"><sign_manual><handconfig handshape="cee12"{}/>'
+            '<handconfig extfidir="o" palmor="l"/><location_bodyarm location="chest"/>'
+            '</sign_manual></hamgestural_sign></sigml>')
+    gaps = [_thumb_gap(read_sigml(text.format(a))[0])
+            for a in (' ceeopening="tight"', "", ' ceeopening="slack"')]
+    assert gaps[0] < gaps[1] < gaps[2]
+
+
+def test_crossed_fingers_put_the_index_tip_beyond_the_middle_tip():
+    def tips(names):
+        j = synthesise(sign(names)).joints[3]
+        thumb_side = j[29 + 5] - j[29 + 17]             # index knuckle − pinky knuckle
+        return (j[R_TIP[2]] - j[R_TIP[3]]) @ thumb_side / np.linalg.norm(thumb_side)
+    assert tips("finger23 thumbacrossmod extfingeru palml chest") > 0.005
+    assert tips("finger23 thumbacrossmod indexfinger fingernail middlefinger extfingeru palml "
+                "chest") < -0.003
+
+
+def test_every_body_stays_finite_with_the_new_sites():
+    for body in (Body(), Body(shoulder_width=0.42, upper_arm=0.33, forearm=0.28)):
+        for names in ("flathand extfingerl palmd elbowinside close",
+                      "flathand extfingerl palmd elbow touch moveu",
+                      "finger2 extfingerl palmd lowerarm touch moveo lowerarm"):
+            seq = synthesise(sign(names), body=body)
+            assert np.isfinite(seq.joints).all() and not seq.meta["unsupported"]
