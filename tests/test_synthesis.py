@@ -92,3 +92,22 @@ def test_every_body_stays_finite_with_the_new_sites():
                       "finger2 extfingerl palmd lowerarm touch moveo lowerarm"):
             seq = synthesise(sign(names), body=body)
             assert np.isfinite(seq.joints).all() and not seq.meta["unsupported"]
+
+
+def test_a_circle_runs_from_its_start_to_its_end_clock_position():
+    from signllm.notation import Circle
+    desc = sign("flathand extfingeru palmd chest")
+
+    def path(circle):
+        w = synthesise(replace(desc, movement=circle)).joints[:, R_WRIST]
+        return w - w[0]
+    full = path(Circle("o"))
+    assert np.linalg.norm(full[-1]) < 0.005                 # a full turn comes back
+    half = path(Circle("o", start="u", end="d"))             # from the top to the bottom
+    assert half[-1, 1] < -0.09 and abs(half[-1, 0]) < 0.01  # one diameter (0.1 m) down
+    assert synthesise(replace(desc, movement=Circle("o", start="u", end="d"))).num_frames < \
+        synthesise(replace(desc, movement=Circle("o"))).num_frames
+    flat = path(Circle("o", ellipse="h"))
+    assert np.ptp(flat[:, 0]) > 1.8 * np.ptp(flat[:, 1])    # long axis left-right
+    seen_from_above = synthesise(replace(desc, movement=Circle("u", start="u")))
+    assert not seen_from_above.meta["unsupported"]

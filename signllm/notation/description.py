@@ -51,7 +51,10 @@ class Location:
     contact: str | None = None                   # "touch", "close", "armextended", "behind", …
     hand_part: str | None = None                 # the part of the hand at the site ("fingertip", …)
     hand_fingers: tuple[int, ...] = ()           # which finger(s) the hand part belongs to
-    hand_side: str | None = None                 # "palmar" / "dorsal" side of that hand part
+    hand_side: str | None = None                 # "palmar" / "dorsal" / "left" / "right" side
+    #                                              of that hand part
+    hand_between: tuple = ()                     # (part, fingers): the contact is between the
+    #                                              hand part and this second one
     second: "Location | None" = None             # an in-between location (`hambetween`)
 
 
@@ -161,6 +164,8 @@ class Constellation:
     contact: str | None = None                   # "touch", "close", "cross", "interlock"
     dominant_fingers: tuple[int, ...] = ()
     nondominant_fingers: tuple[int, ...] = ()
+    dominant_between: tuple = ()                 # (part, fingers) of a second part: between them
+    nondominant_between: tuple = ()
 
 
 @dataclass(frozen=True)

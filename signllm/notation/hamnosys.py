@@ -19,8 +19,12 @@ hand part of a location from one of a constellation. The grammar, dominant hand 
                 | fields (moved to; right after a movement: where it ends)
                 | "[" actions "]" | "(" actions ["+" actions] ")" | fusion-"(" actions ")"
 
-A side symbol before the site is the signer's left, after it the right. Spaces, `hametc`,
-punctuation and coreference marks separate or annotate only. Real lexicons hold slips — a
+A side symbol before the site is the signer's left, after it the right. Spaces and `hametc`
+("the rest as before": values left out carry over anyway) separate only; punctuation, mime and
+coreference marks annotate and are recorded. `hamclockfull` after a circle says it is a full
+turn, as a circle without clock positions already is. Two contacts at the start of a two-handed
+sign (`touch chest close`) say how the hands meet, then how near the site they are; `behind`
+with another contact is touching behind the site. Real lexicons hold slips — a
 bracket left open at the very end, a trailing closer that closes nothing, a closer of the other
 kind: these are read and recorded, never guessed silently.
 Anything read that the description cannot hold goes into `unsupported` by name; alternatives
@@ -65,7 +69,7 @@ MANNERS = {"hamsmallmod": ("size", "small"), "hamlargemod": ("size", "large"),
            "hamincreasing": ("change", "increasing"), "hamdecreasing": ("change", "decreasing")}
 HAND_SITES = {s.name[len("ham"):] for s in S.SYMBOLS if s.cls == S.HANDSITE}  # arm, hand
 # symbols that carry no structure here: read, recorded in `unsupported`, and skipped
-RECORDED_ONLY = {S.PUNCT, S.ETC, S.MIME, S.COREF}
+RECORDED_ONLY = {S.PUNCT, S.MIME, S.COREF}
 
 
 def _strip(name: str, prefix: str) -> str:
@@ -99,7 +103,7 @@ class _Parser:
         while i < len(items):
             index, name = items[i]
             cls = S.BY_NAME[name].cls
-            if cls == S.SPACE:
+            if cls in (S.SPACE, S.ETC):
                 i += 1
             elif name == "hamversion40":
                 if self.toks or self.unsupported or depth:
@@ -347,16 +351,18 @@ class _Parser:
         if set(first) == set(second) == {"location"} and all(
                 not p.contact and (p.hand_part and p.site == "neutral" or p.site in HAND_SITES)
                 for p in parts):
-            if any(p.second for p in parts):
-                self.unsupported.append("hand part between two in a constellation")
-            return [_replace(p, hand_part=p.hand_part or p.site) for p in parts]
+            return [_replace(p, hand_part=p.hand_part or p.site, second=None, hand_between=(
+                (p.second.hand_part or p.second.site, p.second.hand_fingers) if p.second else ()))
+                for p in parts]
         return None
 
     def constellation(self, parts: list[Location]) -> Constellation:
         contact = _strip(self.take(), "ham")
         return Constellation(dominant_part=parts[0].hand_part, nondominant_part=parts[1].hand_part,
                              contact=contact, dominant_fingers=parts[0].hand_fingers,
-                             nondominant_fingers=parts[1].hand_fingers)
+                             nondominant_fingers=parts[1].hand_fingers,
+                             dominant_between=parts[0].hand_between,
+                             nondominant_between=parts[1].hand_between)
 
     def fields(self, into: dict, optional: bool = False) -> None:
         """[handshape] [orientation] [location], at least one of them."""
@@ -393,8 +399,10 @@ class _Parser:
                 else:
                     bending = self.once(bending, name, "bending")
             elif cls == S.FINGER and self.cls(1) == S.FINGERPART and self.cls(2) == S.FINGER \
-                    and self.cls(3) not in (S.FINGERPART, S.SITE, S.HANDSITE):
+                    and self._ends_handshape(3 + (self.cls(3) == S.FINGERPART)):
                 first, part, second = self.take(), self.take(), self.take()
+                if self.cls() == S.FINGERPART:  # the second finger's part: not placed finer
+                    self.take()
                 contact_pair = self.once(contact_pair, (_strip(part, "ham"),
                                                         (FINGERS[first], FINGERS[second])),
                                          "finger contact")   # e.g. index nail on middle: crossed
@@ -423,6 +431,11 @@ class _Parser:
         selected = tuple(f for f in fingers if f not in {p for p, _ in per_finger})
         return Handshape(base, thumb, bending, selected, tuple(per_finger), contact, between,
                          finger_contact=contact_pair or ())
+
+    def _ends_handshape(self, k: int) -> bool:
+        """Whether the handshape can end k symbols ahead (an orientation or nothing follows)."""
+        return self.cls(k) in (S.EXTFINGER, S.PALM, S.THUMB, S.BEND, S.FINGER, None) or \
+            self.peek(k) in ("hambetween", "hamparend", "hamplus")
 
     def once(self, old, new, what: str):
         if old is not None and old != new:
@@ -468,6 +481,9 @@ class _Parser:
             loc = _replace(loc, second=self.place())
         if self.cls() == S.CONTACT:
             after = _strip(self.take(), "ham")
+            if self.cls() == S.CONTACT and "behind" in (after, _strip(self.peek(), "ham")):
+                self.take()
+                after = "behind"                # touching (or close) behind the site
             if contact is not None and contact != after and self.in_initial:
                 self.hands_contact = contact    # two-handed: how the hands meet (see part())
             contact = after
@@ -534,16 +550,34 @@ class _Parser:
         return False
 
     def contact_sequence(self, loc: Location) -> Location:
-        """`[ contact hand-part … ]` after a location: which part of the hand makes the contact."""
+        """`[ contact [side] hand-part [palm|handback] [between hand-part] [side] ]` after a
+        location: which part of the hand makes the contact, on which of its sides."""
         self.enter()
         self.take()
         contact = _strip(self.take(), "ham")
         part, fingers, hand_side = loc.hand_part, loc.hand_fingers, loc.hand_side
-        if self.cls() in (S.FINGER, S.FINGERPART):
-            part, fingers = self.hand_part()
-            hand_side = self.part_side()
-        elif self.cls() in (S.SITE, S.HANDSITE):
-            part, fingers = site_name(self.take()), ()
+        sides = []
+        if self.cls() == S.SIDE:
+            self.take()
+            sides.append("left")
+        named = self._contact_part()
+        between = ()
+        if named:
+            (part, fingers), side = named
+            sides += [side] if side else []
+            if self.peek() == "hambetween":
+                self.take()
+                second = self._contact_part()
+                if second is None:
+                    self.unsupported.append("contact between a hand part and nothing")
+                else:
+                    between = second[0]
+        if self.cls() == S.SIDE:
+            self.take()
+            sides.append("right")
+        if len(sides) > 1:
+            self.unsupported.append("two sides of one hand part")
+        hand_side = sides[0] if sides else hand_side
         if self.peek() != "hamseqend":
             self.unsupported.append("contact sequence")
             while self.peek() not in (None, "hamseqend") and self.cls() in LOCATION_START | {S.BETWEEN}:
@@ -551,7 +585,15 @@ class _Parser:
         self.close("hamseqend", "the contact")
         self.depth -= 1
         return _replace(loc, contact=contact, hand_part=part, hand_fingers=fingers,
-                        hand_side=hand_side)
+                        hand_side=hand_side, hand_between=between)
+
+    def _contact_part(self):
+        """((part, fingers), palmar/dorsal side or None) of a hand part at the cursor, or None."""
+        if self.cls() in (S.FINGER, S.FINGERPART):
+            return self.hand_part(), self.part_side()
+        if self.cls() in (S.SITE, S.HANDSITE):
+            return (site_name(self.take()), ()), self.part_side()
+        return None
 
     # ----------------------------------------------------------------- movements
 
@@ -761,8 +803,8 @@ class _Parser:
                 ellipse = _strip(self.take(), "hamellipse")
             elif cls == S.CLOCK:
                 name = self.take()
-                if name == "hamclockfull":
-                    self.unsupported.append("hamclockfull")
+                if name == "hamclockfull":    # a full turn: what a circle is by default
+                    pass
                 elif start is None:
                     start = _strip(name, "hamclock")
                 else:

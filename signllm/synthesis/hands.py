@@ -65,9 +65,8 @@ def shape_params(handshape, unsupported: list | None = None) -> np.ndarray:
             flex[chosen] = template
             selected = chosen
     unbent = flex.copy()
-    if handshape is not None and handshape.bending in BENDINGS and base in \
-            ("flat", "finger2", "finger23", "finger23spread", "finger2345"):
-        flex[selected] = BENDINGS[handshape.bending]
+    if handshape is not None and handshape.bending in BENDINGS:
+        flex[selected] = BENDINGS[handshape.bending]   # a bent cee is a flat "duck bill"
     for finger in getattr(handshape, "exempt", ()) or ():
         if 2 <= finger <= 5:                 # keeps the base shape's flexion
             flex[finger - 2] = unbent[finger - 2]
@@ -76,6 +75,8 @@ def shape_params(handshape, unsupported: list | None = None) -> np.ndarray:
             flex[finger - 2] = BENDINGS[bend]
     if handshape is not None and handshape.thumb in THUMBS:
         thumb = handshape.thumb
+    if getattr(handshape, "thumb_contact", None):
+        thumb = "opposed"                    # the thumb meets the finger part notated
     opening = OPENING.get(getattr(handshape, "opening", None), 1.0) if base.startswith("cee") \
         else 1.0
     flex[flex.sum(1) < 2.5] *= opening

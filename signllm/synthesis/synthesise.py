@@ -35,6 +35,9 @@ DURATION = {"straight": 0.3, "circle": 0.5, "target": 0.3, "local": 0.5, "nomoti
 SPEED = {None: 1.0, "fast": 0.6, "slow": 1.5}
 LENGTH = {None: 0.12, "small": 0.06, "large": 0.2}
 RADIUS = {None: 0.05, "small": 0.02, "large": 0.1}
+ELLIPSE_MAJOR = {"h": "l", "v": "u", "ur": "ur", "ul": "ul"}   # the long axis of an ellipse
+ELLIPSE_RATIO = 0.5                                            # short / long axis
+CLOCK_SEEN = {"u": "o", "d": "i", "r": "o", "l": "i"}   # clock letters in a plane without them
 DISTANCE = {"touch": 0.005, "close": 0.05, None: 0.12, "armextended": 0.4, "behind": 0.005,
             "brushing": 0.005, "interlock": 0.0, "cross": 0.0}
 LETTER = {"u": (0, 1, 0), "d": (0, -1, 0), "l": (1, 0, 0), "r": (-1, 0, 0), "o": (0, 0, 1),
@@ -75,7 +78,9 @@ class HandState:
     shape: np.ndarray      # `hands.shape_params`
     part: str | None = None
     fingers: tuple = ()
-    part_side: str | None = None   # "palmar" / "dorsal": which side of the part is placed
+    part_side: str | None = None   # "palmar" / "dorsal" / "left" / "right": which side of the
+    #                                part is placed
+    between: tuple = ()            # (part, fingers): the placed point is between both parts
 
 
 def _frame(finger: np.ndarray, palm: np.ndarray) -> np.ndarray:
@@ -173,9 +178,10 @@ class _Animator:
             part, fingers = (state.part, state.fingers) if state else (None, ())
         else:
             point, part, fingers = self.site(loc), loc.hand_part, loc.hand_fingers
-            return HandState(point, finger, palm, shape, part, fingers, loc.hand_side)
+            return HandState(point, finger, palm, shape, part, fingers, loc.hand_side,
+                             loc.hand_between)
         return HandState(point, finger, palm, shape, part, fingers,
-                         state.part_side if state else None)
+                         state.part_side if state else None, state.between if state else ())
 
     def neutral(self) -> np.ndarray:
         return NEUTRAL * np.array([-1 if self.mirror else 1, 1, 1])
@@ -225,17 +231,7 @@ class _Animator:
                 return replace(s, point=s.point + off)
             hand.phase(_seconds("straight", m.manner), change)
         elif isinstance(m, d.Circle):
-            axis = self.vec(m.axis)
-            if axis is None:
-                self.unsupported.append(f"circle {m.axis!r}")
-                return
-            r = RADIUS.get(m.manner.size, RADIUS[None]) * scale
-            u, w = _perpendicular(axis)
-
-            def change(s, e):
-                a = 2 * np.pi * e
-                return replace(s, point=s.point + r * ((np.cos(a) - 1) * u + np.sin(a) * w))
-            hand.phase(_seconds("circle", m.manner), change)
+            self.circle(hand, m, scale)
         elif isinstance(m, d.Local):
             self.local(hand, m)
         elif isinstance(m, d.Target):
@@ -246,7 +242,7 @@ class _Animator:
                                  s.finger + (goal.finger - s.finger) * e,
                                  s.palm + (goal.palm - s.palm) * e,
                                  s.shape + (goal.shape - s.shape) * e, goal.part, goal.fingers,
-                                 goal.part_side)
+                                 goal.part_side, goal.between)
             hand.phase(_seconds("target", m.manner), change)
         elif isinstance(m, d.NoMotion):
             hand.hold(_seconds("nomotion", m.manner))
@@ -263,6 +259,53 @@ class _Animator:
             self.move(hand, m.body, scale)
         else:
             self.unsupported.append(type(m).__name__)
+
+    def circle(self, hand: _Hand, m: d.Circle, scale: float):
+        """A circle about its axis (right-hand rule) from the clock position it starts at to the
+        one it ends at (a full turn without one), flattened along its ellipse direction."""
+        axis = self.vec(m.axis)
+        if axis is None:
+            self.unsupported.append(f"circle {m.axis!r}")
+            return
+        r = RADIUS.get(m.manner.size, RADIUS[None]) * scale
+        start = self.clock(m.start, axis) if m.start else _perpendicular(axis)[0]
+        if start is None:
+            self.unsupported.append(f"circle start {m.start!r}")
+            start = _perpendicular(axis)[0]
+        sweep = 2 * np.pi
+        end = self.clock(m.end, axis) if m.end else None
+        if end is not None:
+            sweep = float(np.arctan2(np.cross(start, end) @ axis, start @ end)) % (2 * np.pi) \
+                or 2 * np.pi
+        major = self.in_plane(ELLIPSE_MAJOR.get(m.ellipse), axis) if m.ellipse else None
+        if m.ellipse and major is None:
+            self.unsupported.append(f"ellipse {m.ellipse} across the plane of the circle")
+        across = np.cross(axis, start)
+
+        def offset(a):
+            o = r * (np.cos(a) * start + np.sin(a) * across)
+            return o if major is None else (o @ major) * major + ELLIPSE_RATIO * (o - (o @ major) * major)
+        first = offset(0.0)
+
+        def change(s, e):
+            return replace(s, point=s.point + offset(sweep * e) - first)
+        hand.phase(_seconds("circle", m.manner) * max(sweep / (2 * np.pi), 0.25), change)
+
+    def clock(self, code: str, axis: np.ndarray) -> np.ndarray | None:
+        """A clock position in the circle's plane; in a plane that lacks the position's
+        direction it is read as seen from above (u = out) or from the hand's side (r = out)."""
+        found = self.in_plane(code, axis)
+        return found if found is not None else \
+            self.in_plane("".join(CLOCK_SEEN.get(c, c) for c in code), axis)
+
+    def in_plane(self, code: str | None, axis: np.ndarray) -> np.ndarray | None:
+        """A direction code projected into the plane across `axis` (unit), or None."""
+        v = self.vec(code)
+        if v is None:
+            return None
+        v = v - (v @ axis) * axis
+        n = np.linalg.norm(v)
+        return v / n if n > 1e-6 else None
 
     def parallel(self, hand: _Hand, m: d.Parallel, scale: float):
         """Items at once: each animated from the same start; their changes add up."""
@@ -282,7 +325,7 @@ class _Animator:
                 step = t[min(len(t) - 1, int(k * len(t) / n))]
                 s = HandState(s.point + step.point - base.point, s.finger + step.finger - base.finger,
                               s.palm + step.palm - base.palm, s.shape + step.shape - base.shape,
-                              step.part, step.fingers, step.part_side)
+                              step.part, step.fingers, step.part_side, step.between)
             hand.states.append(s)
         assert len(hand.states) == start + n
 
@@ -354,7 +397,7 @@ def _hand_joints(states: list[HandState], body: Body, right: bool):
     if not right:
         local = local * np.array([1, 1, -1])
     world = np.einsum("tij,tkj->tki", frames, local)
-    anchor = np.stack([_anchor(w, s) for w, s in zip(world, states)])
+    anchor = np.stack([_anchor(w, s, right) for w, s in zip(world, states)])
     wrist = np.stack([s.point for s in states]) - anchor
     return wrist, world + wrist[:, None]
 
@@ -362,15 +405,21 @@ def _hand_joints(states: list[HandState], body: Body, right: bool):
 PART_SIDE_DEPTH = 0.008   # m from a finger part's axis to its palmar / dorsal skin
 
 
-def _anchor(points: np.ndarray, state: HandState) -> np.ndarray:
-    """The point of the hand placed at the site: the named part (on its palmar or dorsal side
-    when notated), else the palm's centre."""
+def _anchor(points: np.ndarray, state: HandState, right: bool) -> np.ndarray:
+    """The point of the hand placed at the site: the named part (or the middle of two parts; on
+    the side notated: palmar / dorsal, or the signer's left / right), else the palm's centre."""
     found = part_point(points, state.part, state.fingers) if state.part else None
     if found is None:
         return points[[0, 5, 9, 13, 17]].mean(0)
-    if state.part_side:
+    if state.between:
+        second = part_point(points, *state.between)
+        found = found if second is None else (found + second) / 2
+    if state.part_side in ("palmar", "dorsal"):
         palm = _frame(state.finger, state.palm)[:, 1]
         found = found + palm * PART_SIDE_DEPTH * (1 if state.part_side == "palmar" else -1)
+    elif state.part_side in ("left", "right"):   # +X is the signer's left; the left hand mirrors
+        found = found + [PART_SIDE_DEPTH * (1 if (state.part_side == "left") == right else -1),
+                         0, 0]
     return found
 
 
@@ -414,7 +463,7 @@ def _assemble(body: Body, dom: list[HandState], other: list[HandState], left_han
 
 
 def _other_site(body: Body, state: HandState, right: bool, site: str,
-                contact: str | None) -> np.ndarray:
+                contact: str | None, between: tuple = ()) -> np.ndarray:
     """Where a hand goes for a site on the other hand (`right`: is that hand the right one) or
     on its arm, with that hand in `state`: the site's point plus the contact gap."""
     wrist, points = _hand_joints([state], body, right)
@@ -429,8 +478,8 @@ def _other_site(body: Body, state: HandState, right: bool, site: str,
         normal = toward - (toward @ axis) * axis
         normal = normal / (np.linalg.norm(normal) or 1.0)
         return (start + end) / 2 + normal * (ARM_RADIUS + DISTANCE.get(contact, 0.05))
-    target = part_point(points[0], site, ())
-    target = target if target is not None else points[0, [0, 5, 9, 13, 17]].mean(0)
+    target = _anchor(points[0], replace(state, part=site, fingers=(), part_side=None,
+                                        between=between), right)
     palm = _frame(state.finger, state.palm)[:, 1] * (-1 if site == "handback" else 1)
     return target + palm * (DISTANCE.get(contact, 0.05) + 0.01)
 
@@ -447,7 +496,13 @@ def _on_other_hand(dom: _Hand, other: _Hand, sign: d.SignDescription, body: Body
         (sign.constellation.nondominant_part if sign.constellation else None) or "palm"
     contact = (loc.contact if loc is not None else None) or \
         (sign.constellation.contact if sign.constellation else None)
-    dom.states[-1] = replace(dom.last, point=_other_site(body, other.last, False, site, contact))
+    hands = sign.constellation if not on_other else None
+    point = _other_site(body, other.last, False, site, contact,
+                        hands.nondominant_between if hands else ())
+    if hands is not None and hands.dominant_part:   # the dominant hand's part meets it
+        dom.states[-1] = replace(dom.last, part=hands.dominant_part,
+                                 fingers=hands.dominant_fingers, between=hands.dominant_between)
+    dom.states[-1] = replace(dom.last, point=point)
 
 
 def rest_pose(body: Body | None = None) -> np.ndarray:
@@ -473,7 +528,7 @@ def _follow(other: _Hand, track: list[HandState], sign: d.SignDescription) -> No
                                       start.finger + mirror * (s.finger - origin.finger),
                                       start.palm + mirror * (s.palm - origin.palm),
                                       start.shape + (s.shape - origin.shape), s.part, s.fingers,
-                                      s.part_side))
+                                      s.part_side, s.between))
 
 
 def _compound(sign: d.SignDescription, fps: float, body: Body, left_handed: bool) -> PoseSequence:
