@@ -17,9 +17,9 @@ needs_espeak = pytest.mark.skipif(not phonemes.available(),
 
 @pytest.fixture
 def no_cache():
-    phonemes._phonemize.cache_clear()
+    phonemes.clear_cache()
     yield
-    phonemes._phonemize.cache_clear()
+    phonemes.clear_cache()
 
 
 @needs_espeak
@@ -121,3 +121,28 @@ def test_every_ngt_mouth_picture_gives_visemes(shared_data):
 def test_templates_are_weights():
     for name, template in TEMPLATES.items():
         assert all(0 <= w <= 1 for w in template.values()), name
+
+
+@needs_espeak
+def test_prefetch_batches_a_sentence_and_agrees_with_single_words(no_cache):
+    words = ["Kinder", "essen", "123", "Pizza", "Straße", "x" * 99, "😀", "Kinder"]
+    phonemes.prefetch(words, "de")
+    batched = {w: phonemize(w, "de") for w in ("Kinder", "essen", "123", "Pizza", "Straße")}
+    phonemes.clear_cache()
+    assert batched == {w: phonemize(w, "de") for w in batched}
+
+
+def test_prefetch_never_raises(monkeypatch, no_cache):
+    monkeypatch.setenv("SIGNLLM_ESPEAK", "/nonexistent/espeak-ng")
+    phonemes.prefetch(["Kinder", "essen"], "de")
+    phonemes.prefetch(["Kinder", "essen"], "xx")
+
+
+def test_prefetch_falls_back_when_lines_do_not_match(monkeypatch, no_cache, tmp_path):
+    fake = tmp_path / "espeak-ng"
+    fake.write_text("#!/bin/sh\necho 'k_a'\n")     # one line whatever it is asked
+    fake.chmod(0o755)
+    monkeypatch.setenv("SIGNLLM_ESPEAK", str(fake))
+    phonemes.prefetch(["Kinder", "essen"], "de")
+    assert not phonemes._cache                       # nothing wrongly cached
+    assert phonemize("essen", "de") == ("k", "a")   # asked alone

@@ -221,11 +221,11 @@ def test_odd_words_give_finite_weights_and_a_no_mouthing_report(word):
 
 
 def test_missing_espeak_gives_per_word_reports_and_keeps_the_rest(monkeypatch):
-    phonemes._phonemize.cache_clear()
+    phonemes.clear_cache()
     monkeypatch.setenv("SIGNLLM_ESPEAK", "/nonexistent/espeak-ng")
     spans = spans_for(["Wo", "wohnst", "du"])
     comp = compose("Wo wohnst du?", spans, total(spans), FPS, "de")
-    phonemes._phonemize.cache_clear()
+    phonemes.clear_cache()
     assert all(not w.mouthed and "espeak-ng is not installed" in w.reason for w in comp.words)
     assert comp.track.channel("browDown_L").max() > 0.5    # grammar still there
 

@@ -31,7 +31,7 @@ from ..errors import SignLLMError
 from ..text import WORD, tokens as tokenize
 from . import rules
 from .arkit import ARKIT_NAMES
-from .phonemes import ENGINE, phonemize
+from .phonemes import ENGINE, phonemize, prefetch
 from .track import FaceTrack
 from .visemes import MOUTH_NAMES, TEMPLATES, VisemeString, ipa_visemes, merge_repeats, sampa_visemes
 
@@ -323,6 +323,7 @@ def compose(sentence: str, spans: list[WordSpan], frames: int, fps: float, spoke
     head = np.zeros((frames, 3), np.float64)
     words: list[WordMouthing] = []
     if options.mouthing:
+        prefetch([w for s in spans if not s.mouth_picture for w in WORD.findall(s.word)], spoken)
         events: list[VisemeEvent] = []
         for span in spans:
             string, source, reason = word_visemes(span, spoken)

@@ -11,7 +11,8 @@ Two inputs reach the same classes:
 - SAMPA, the notation of a gestural SiGML `mouth_picture` (e.g. NGT "tvInt@x"): `sampa_visemes`
   reads it into IPA first.
 Diphthongs and affricates become two visemes (aɪ -> aa, I); length, nasal and other diacritics
-do not change the class. A segment with no class is skipped and named in the result, never an
+do not change the class; h and the glottal stop have no shape of their own (the lips are already
+on the next sound). A segment with no class is skipped and named in the result, never an
 error.
 """
 from __future__ import annotations
@@ -44,6 +45,8 @@ TEMPLATES: dict[str, dict[str, float]] = {
     "O": {"jawOpen": 0.45, "mouthFunnel": 0.6, "mouthPucker": 0.2},
     "U": {"jawOpen": 0.15, "mouthPucker": 0.7, "mouthFunnel": 0.35},
 }
+# Sounds made behind the lips (h, the glottal stop): the mouth already takes the next shape.
+TRANSPARENT = frozenset("hɦʔ")
 MOUTH_NAMES: tuple[str, ...] = tuple(sorted({n for t in TEMPLATES.values() for n in t}))
 
 # One IPA symbol (base letter, diacritics stripped) -> its viseme class.
@@ -52,7 +55,7 @@ IPA: dict[str, str] = {
     **dict.fromkeys("fvɱʋɸβ", "FF"),
     **dict.fromkeys("θð", "TH"),
     **dict.fromkeys("tdɗʈɖcɟɾɽ", "DD"),
-    **dict.fromkeys("kgɡqɢxɣχʁħʕhɦŋɴʔ", "kk"),
+    **dict.fromkeys("kgɡqɢxɣχʁħʕŋɴ", "kk"),
     **dict.fromkeys("ʃʒɕʑçʝ", "CH"),
     **dict.fromkeys("szʂʐɬɮ", "SS"),
     **dict.fromkeys("nɲɳlɫʎɭjɥʟ", "nn"),
@@ -105,6 +108,8 @@ def ipa_visemes(segments) -> VisemeString:
     for segment in segments:
         is_long = "ː" in segment
         found = False
+        if _base(segment) and set(_base(segment)) <= TRANSPARENT:
+            continue
         for char in _base(segment):
             cls = IPA.get(char)
             if cls is None:
