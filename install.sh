@@ -23,4 +23,18 @@ python -m pip install --quiet -e ".[$extras]"
 if [ "$extras" = dev ] && [ ! -d node_modules/@grpc/grpc-js ] && command -v npm >/dev/null; then
   npm install --silent --no-audit --no-fund >/dev/null 2>&1 || echo "npm install failed: Node client tests will be skipped"
 fi
+# espeak-ng (GPL-3.0-or-later; run as a separate program, never linked) gives the face channel
+# its mouthing. Installed only as root with apt; anything else just prints how: without it words
+# are reported "no mouthing" one by one and everything else works.
+if ! command -v espeak-ng >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing espeak-ng (mouthing)..."
+    { apt-get install -y --no-install-recommends espeak-ng >/dev/null 2>&1 \
+      || { apt-get update >/dev/null 2>&1 \
+           && apt-get install -y --no-install-recommends espeak-ng >/dev/null 2>&1; }; } \
+      || echo "espeak-ng could not be installed: signs will not be mouthed"
+  else
+    echo "espeak-ng not found: signs will not be mouthed (install it: sudo apt-get install espeak-ng, brew install espeak-ng)"
+  fi
+fi
 echo "signllm installed in ${VIRTUAL_ENV}"

@@ -16,6 +16,7 @@ from typing import Iterator
 
 import numpy as np
 
+from .face.track import FaceFrame, FaceTrack
 from .languages import Language, get_language
 from .pose import PoseSequence
 from .prompt_frames import PromptFrames
@@ -28,6 +29,8 @@ class WordReport:
     word: str
     how: str          # "model", "lexicon", "fingerspelled" or "skipped"
     detail: str = ""  # e.g. the lexicon clip, or why the word was skipped
+    mouthing: str = ""  # how the face mouths it ("no mouthing: …" says why not); "" = no face
+    frames: tuple[int, int] | None = None  # [start, end) of its sign's own motion, if known
 
 
 @dataclass
@@ -42,6 +45,7 @@ class StreamInfo:
     skeleton: Skeleton = PROMPT2SIGN_50
     words: list[WordReport] = field(default_factory=list)
     depth_known: bool = True       # False when the frames' z is not measured (2D-trained output)
+    face_names: tuple[str, ...] | None = None  # ARKit names of every frame's face weights; None: no face
 
 
 @dataclass
@@ -49,6 +53,7 @@ class Frame:
     joints: np.ndarray       # (J, 3) float32, canonical frame
     confidence: np.ndarray   # (J,) float32
     counter: float | None = None  # the model's progress estimate in [0, 1], if it has one
+    face: FaceFrame | None = None  # blendshape weights (in `StreamInfo.face_names` order), jaw, head, eyes
 
 
 @dataclass
@@ -62,10 +67,14 @@ class GenerationStream:
             np.zeros((0, self.info.skeleton.num_joints, 3), np.float32)
         conf = np.stack([f.confidence for f in frames]) if frames else \
             np.zeros((0, self.info.skeleton.num_joints), np.float32)
+        face = None
+        if self.info.face_names is not None and all(f.face is not None for f in frames):
+            face = FaceTrack.from_frames(self.info.face_names, [f.face for f in frames],
+                                         self.info.fps)
         return PoseSequence(joints, conf, fps=self.info.fps, skeleton=self.info.skeleton,
                             text=self.info.text, gloss=self.info.gloss,
                             language=self.info.language.code, name=self.info.text[:60],
-                            depth_known=self.info.depth_known)
+                            depth_known=self.info.depth_known, face=face)
 
 
 class Generator:

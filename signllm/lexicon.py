@@ -16,20 +16,25 @@ layout; holds are joined with eased transitions and pauses from `signllm.fingers
 Synthesised signs know their depth; the fingerspelling clips do not (they are 2D), so in a
 sentence with notated signs a letter's arm is placed at `FINGERSPELLING_DEPTH_M` in front of the
 body, where signers fingerspell, and the result says its depth is known.
+
+The face (`signllm.face`, on unless `face=False`): every produced sign and fingerspelled word
+keeps its own frame span, and `signllm.face.timeline.compose` times mouthing, grammar marks and
+blinks on those spans; each word's report says how it was mouthed.
 """
 from __future__ import annotations
 
 import csv
 import importlib.util
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 
-from .errors import BadInputError, NoDataError
+from .errors import BadInputError, NoDataError, SignLLMError
+from .face.timeline import Composition, FaceOptions, WordSpan, compose
 from .fingerspelling import (HOW_TO_ADD_DATA, PHRASE_PUNCTUATION, SENTENCE_PUNCTUATION, Alphabet,
                              SpelledToken, Step, Timing, alphabet_status, get_alphabet, schedule,
                              spell_word)
@@ -248,17 +253,22 @@ def at_spelling_depth(seg: Segment) -> Segment:
 
 
 def render(segments: list[Segment], rest_start: np.ndarray, rest_end: np.ndarray,
-           lead_in: int, lead_out: int, rest_confidence: tuple[np.ndarray, np.ndarray] | None = None
-           ) -> tuple[np.ndarray, np.ndarray]:
+           lead_in: int, lead_out: int, rest_confidence: tuple[np.ndarray, np.ndarray] | None = None,
+           starts: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Join segments: rest -> eased transitions and holds -> rest. Returns joints, confidence.
     `rest_confidence`: (start, end) confidence of the rest frames (default all seen); a joint the
-    clips never saw stays missing there too, not present at its filled-in place."""
+    clips never saw stays missing there too, not present at its filled-in place. `starts`, if
+    given, receives the first frame of each segment's poses (after its transition)."""
     conf_start, conf_end = rest_confidence or (np.ones(rest_start.shape[0], np.float32),) * 2
     parts, conf = [rest_start[None]], [np.asarray(conf_start, np.float32)[None]]
     previous = rest_start
+    frame = 1
     for i, seg in enumerate(segments):
         lead = lead_in if i == 0 else seg.transition
         between = ease(previous, seg.poses[0], lead)
+        if starts is not None:
+            starts.append(frame + len(between))
+        frame += len(between) + len(seg.poses)
         parts += [between, seg.poses]
         conf += [np.repeat(seg.confidence[None], len(between) + len(seg.poses), axis=0)]
         previous = seg.poses[-1]
@@ -267,11 +277,22 @@ def render(segments: list[Segment], rest_start: np.ndarray, rest_end: np.ndarray
     return np.concatenate(parts).astype(np.float32), np.concatenate(conf).astype(np.float32)
 
 
+@dataclass(frozen=True)
+class Source:
+    """Which input word an item of a plan produces (for the face)."""
+    report: int            # index in `Plan.words`
+    token: int             # index of its first token in `signllm.text.tokens(text)`
+    phrase: str            # the spoken word(s)
+    gloss: str = ""
+    fingerspelled: bool = False
+
+
 @dataclass
 class Plan:
     words: list[WordReport]
     gloss: str
     items: list            # Step (letters, pauses), ("sign", LexiconEntry) or ("notated", NotatedSign)
+    sources: list = field(default_factory=list)   # per item: its `Source`, or None (pauses)
 
 
 def uses_notated_signs(plan: Plan) -> bool:
@@ -284,13 +305,15 @@ class LexiconGenerator(Generator):
     name = "lexicon"
 
     def __init__(self, lexicon: str | Path | None = None, timing: Timing = Timing(),
-                 fps: float = 25.0, builtin_signs: bool = True):
+                 fps: float = 25.0, builtin_signs: bool = True,
+                 face: bool | FaceOptions = True):
         recorded = lexicon is not None and (Path(lexicon) / "index.csv").is_file()
         self.user = UserLexicon(lexicon) if recorded else None
         self.notated_path = Path(lexicon) if lexicon is not None and not recorded else None
         self.builtin_signs = builtin_signs
         self.timing = timing
         self.fps = fps
+        self.face = (face if isinstance(face, FaceOptions) else FaceOptions()) if face else None
 
     def describe(self) -> str:
         sources = [f"lexicon {self.user.folder}"] if self.user else []
@@ -320,12 +343,20 @@ class LexiconGenerator(Generator):
         words: list[WordReport] = []
         gloss: list[str] = []
         items: list = []
+        sources: list = []
         pending: list[SpelledToken] = []
+        pending_sources: list[Source | None] = []
 
         def flush():
             if pending:
-                items.extend(schedule(pending, alphabet, fps, self.timing, rng))
+                steps = schedule(pending, alphabet, fps, self.timing, rng)
+                # one letter step per unit of each spelled token, in order (`schedule`)
+                owners = iter([src for tok, src in zip(pending, pending_sources)
+                               if not tok.punctuation for _ in tok.units])
+                items.extend(steps)
+                sources.extend(next(owners) if step.kind == "letter" else None for step in steps)
                 pending.clear()
+                pending_sources.clear()
 
         notated = self.notated(language)
         i = 0
@@ -335,6 +366,7 @@ class LexiconGenerator(Generator):
                 flush()
                 phrase = " ".join(tokens[i:i + size])
                 items.append(("notated", sign))
+                sources.append(Source(len(words), i, phrase, sign.gloss))
                 words.append(WordReport(phrase, "sign", f"{sign.gloss} ({sign.source}; "
                                         f"{sign.kind})"))
                 gloss.append(sign.gloss)
@@ -345,6 +377,7 @@ class LexiconGenerator(Generator):
                 flush()
                 phrase = " ".join(tokens[i:i + size])
                 items.append(("sign", entry))
+                sources.append(Source(len(words), i, phrase, entry.glosses))
                 words.append(WordReport(phrase, "lexicon", f"{entry.path.name} "
                                         f"[{entry.start_ms}-{entry.end_ms or 'end'} ms]"))
                 gloss.append(entry.glosses or gloss_upper(phrase, language.spoken).replace(" ", "-"))
@@ -360,12 +393,15 @@ class LexiconGenerator(Generator):
                 continue
             if token in PUNCTUATION:
                 pending.append(SpelledToken(token, [], [], punctuation=True))
+                pending_sources.append(None)
                 gloss.append(token)
                 continue
             spelled = spell_word(token, alphabet)
             note = "" if alphabet.status == "real" else f" with the {alphabet.source} alphabet (proxy)"
             if spelled.units:
                 pending.append(spelled)
+                pending_sources.append(Source(len(words), i - 1, token, spelled.gloss,
+                                              fingerspelled=True))
                 gloss.append(spelled.gloss)
                 detail = spelled.gloss + note
                 if spelled.missing:
@@ -375,7 +411,7 @@ class LexiconGenerator(Generator):
                 words.append(WordReport(token, "skipped", f"{''.join(spelled.missing)!r} has no "
                                         f"clip in the {alphabet.source} alphabet"))
         flush()
-        return Plan(words, " ".join(gloss), items)
+        return Plan(words, " ".join(gloss), items, sources)
 
     def _lookup_notated(self, tokens: list[str], i: int, language: Language, notated: list):
         """A notated sign, unless the user's recordings have one for the same words."""
@@ -412,15 +448,37 @@ class LexiconGenerator(Generator):
             skipped = "; ".join(f"{w.word}: {w.detail}" for w in plan.words) or "no words in the text"
             raise NoDataError(f"nothing to sign in {lang.signllm_name} ({lang.code}) for {text!r} "
                               f"({skipped}); {HOW_TO_ADD_DATA}")
-        joints, confidence = self._render(plan, lang, fps)
+        joints, confidence, spans = self._render(plan, lang, fps)
         # the alphabet clips are read without their z; synthesised signs know theirs (and place
         # the letters among them at spelling depth)
         signed = uses_notated_signs(plan)
+        word_spans = _word_spans(plan, spans)
+        for report, span in word_spans.items():
+            plan.words[report].frames = (span.start, span.end)
+        face = self._face(text, plan, word_spans, lang, fps, len(joints), seed) \
+            if self.face else None
         info = StreamInfo(language=lang, text=text, gloss=plan.gloss, generator=self.name,
-                          model=self.describe(), fps=fps, words=plan.words, depth_known=signed)
-        return GenerationStream(info, _frames(joints, confidence))
+                          model=self.describe(), fps=fps, words=plan.words, depth_known=signed,
+                          face_names=face.track.names if face else None)
+        return GenerationStream(info, _frames(joints, confidence, face))
 
-    def _render(self, plan: Plan, language: Language, fps: float) -> tuple[np.ndarray, np.ndarray]:
+    def _face(self, text: str, plan: Plan, word_spans: dict[int, WordSpan], language: Language,
+              fps: float, frames: int, seed: int | None) -> Composition:
+        """The sentence's face on the frame spans of its signs and spelled words; each word's
+        report gets how it is mouthed."""
+        face = compose(text, list(word_spans.values()), frames, fps, language.spoken, self.face,
+                       seed)
+        by_span = {(m.word, m.start, m.end): m for m in face.words}
+        for report, span in word_spans.items():
+            mouthing = by_span.get((span.word, span.start, span.end))
+            if mouthing is not None:
+                plan.words[report].mouthing = mouthing.describe()
+        return face
+
+    def _render(self, plan: Plan, language: Language, fps: float
+                ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int] | None]]:
+        """Joints, confidence and, per plan item, the frames [start, end) of its own poses
+        (None for pauses)."""
         alphabet = None
         root = package_alphabet_dir()
         segments: list[Segment] = []
@@ -428,7 +486,8 @@ class LexiconGenerator(Generator):
         signed = uses_notated_signs(plan)
         pause_after = 0
         clips = []
-        for item in plan.items:
+        owners: list[tuple[int, int]] = []   # (item index, frames of its own poses) per segment
+        for index, item in enumerate(plan.items):
             if isinstance(item, Step) and item.kind == "pause":
                 pause_after += item.frames
                 continue
@@ -447,15 +506,23 @@ class LexiconGenerator(Generator):
                 last.poses = np.concatenate([last.poses, np.repeat(last.poses[-1:], pause_after, 0)])
             pause_after = 0
             segments.append(seg)
+            owners.append((index, len(seg.poses)))
+        starts: list[int] = []
         if signed:  # the synthesiser's rest: both hands known, low in front of the body
             from .synthesis import rest_pose
 
             rest = rest_pose()
-            return render(segments, rest, rest, *self._leads(fps))
-        rest_confidence = ((clips[0].confidence[0] > 0).astype(np.float32),
-                           (clips[-1].confidence[-1] > 0).astype(np.float32))
-        return render(segments, clips[0].joints[0], clips[-1].joints[-1], *self._leads(fps),
-                      rest_confidence=rest_confidence)
+            joints, confidence = render(segments, rest, rest, *self._leads(fps), starts=starts)
+        else:
+            rest_confidence = ((clips[0].confidence[0] > 0).astype(np.float32),
+                               (clips[-1].confidence[-1] > 0).astype(np.float32))
+            joints, confidence = render(segments, clips[0].joints[0], clips[-1].joints[-1],
+                                        *self._leads(fps), rest_confidence=rest_confidence,
+                                        starts=starts)
+        spans: list[tuple[int, int] | None] = [None] * len(plan.items)
+        for (index, own), start in zip(owners, starts):
+            spans[index] = (start, start + own)
+        return joints, confidence, spans
 
     def _leads(self, fps: float) -> tuple[int, int]:
         """Frames of the rest -> first letter and last letter -> rest movements."""
@@ -498,11 +565,42 @@ class LexiconGenerator(Generator):
         return plan.gloss, frames
 
 
-def _frames(joints: np.ndarray, confidence: np.ndarray) -> Iterator[Frame]:
-    for j, c in zip(joints, confidence):
-        yield Frame(j, c)
+def _word_spans(plan: Plan, spans: list) -> dict[int, WordSpan]:
+    """Per word report: the frames of its sign (a spelled word: first to last letter), its
+    spoken phrase and the notation's mouth picture."""
+    grouped: dict[int, tuple[Source, int, int, str | None]] = {}
+    for item, source, span in zip(plan.items, plan.sources, spans):
+        if source is None or span is None:
+            continue
+        if source.report in grouped:
+            _, start, _, picture = grouped[source.report]
+            grouped[source.report] = (source, start, span[1], picture)
+        else:
+            notated = not isinstance(item, Step) and item[0] == "notated"
+            grouped[source.report] = (source, span[0], span[1],
+                                      _mouth_picture(item[1]) if notated else None)
+    return {report: WordSpan(src.phrase, start, end, src.token, src.gloss, src.fingerspelled,
+                             picture)
+            for report, (src, start, end, picture) in grouped.items()}
 
 
-def load_lexicon_generator(lexicon: str | Path | None = None, **_) -> LexiconGenerator:
+def _mouth_picture(sign) -> str | None:
+    """The notation's own mouthing (gestural SiGML `mouth_picture`, SAMPA), if it has one."""
+    from .sign_lexicon import describe
+
+    try:
+        return describe(sign).nonmanual.mouthing
+    except SignLLMError:
+        return None
+
+
+def _frames(joints: np.ndarray, confidence: np.ndarray,
+            face: Composition | None = None) -> Iterator[Frame]:
+    for i, (j, c) in enumerate(zip(joints, confidence)):
+        yield Frame(j, c, face=face.track.frame(i) if face is not None else None)
+
+
+def load_lexicon_generator(lexicon: str | Path | None = None, face: bool | FaceOptions = True,
+                           **_) -> LexiconGenerator:
     """Factory registered in `signllm.generation.GENERATORS`."""
-    return LexiconGenerator(lexicon=lexicon)
+    return LexiconGenerator(lexicon=lexicon, face=face)

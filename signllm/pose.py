@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .errors import BadInputError
+from .face.track import FaceTrack
 from .skeleton import PROMPT2SIGN_50, Skeleton
 
 
@@ -23,6 +24,8 @@ class PoseSequence:
     depth_known: False for 2D sources, whose Z is 0 and must not be trusted.
     meta: format details a writer may reuse to reproduce its input (e.g. the `.skels` counter
     convention); never needed to interpret `joints`.
+    face: the non-manual channel (`signllm.face.FaceTrack`, one entry per frame) when a generator
+    or reader made one, else None.
     """
 
     joints: np.ndarray
@@ -35,6 +38,7 @@ class PoseSequence:
     name: str | None = None
     depth_known: bool = True
     meta: dict = field(default_factory=dict)
+    face: FaceTrack | None = None
 
     def __post_init__(self):
         self.joints = np.asarray(self.joints, dtype=np.float32)
@@ -51,6 +55,9 @@ class PoseSequence:
             raise BadInputError("non-finite joint coordinate", path=self.name, frame=frame)
         if not (np.isfinite(self.fps) and self.fps > 0):
             raise BadInputError(f"fps must be a positive number, got {self.fps}", path=self.name)
+        if self.face is not None and self.face.num_frames != self.num_frames:
+            raise BadInputError(f"face track has {self.face.num_frames} frames, the keypoints "
+                                f"{self.num_frames}", path=self.name)
 
     @classmethod
     def from_joints(cls, joints: np.ndarray, **kwargs) -> "PoseSequence":
@@ -72,6 +79,11 @@ class PoseSequence:
         return float((self.confidence <= 0).mean()) if self.confidence.size else 0.0
 
     def with_(self, **changes) -> "PoseSequence":
+        """A copy with fields changed; new joints of another length drop the face track (it no
+        longer matches them) unless a new one is given."""
+        if ("joints" in changes and "face" not in changes and self.face is not None
+                and len(changes["joints"]) != self.num_frames):
+            changes["face"] = None
         return replace(self, **changes)
 
     def __len__(self) -> int:

@@ -86,7 +86,8 @@ def run(args) -> int:
     print(f"sentence:  {info.text}")
     print(f"gloss:     {info.gloss}")
     for word in info.words:
-        print(f"  {word.word!r}: {word.how}" + (f" ({word.detail})" if word.detail else ""))
+        print(f"  {word.word!r}: {word.how}" + (f" ({word.detail})" if word.detail else "")
+              + (f"; {word.mouthing}" if word.mouthing else ""))
     seq = stream.collect()
     print(f"frames:    {seq.num_frames} at {seq.fps:g} fps ({seq.duration:.2f} s)")
     if args.output:

@@ -29,6 +29,13 @@ at (500, 400), y down and z toward the camera like MediaPipe). fps and confidenc
 `.pose` has no metadata field, so text, gloss, language, name and the format details in `meta`
 (e.g. the `.skels` counter convention) travel as JSON (ASCII, escaped) in the name of an empty,
 zero-point component `SIGNLLM_META {...}`, which other tools carry along and ignore.
+
+A sequence with a face (`PoseSequence.face`) adds two components that any pose-format tool lists
+by name: `SIGNLLM_FACE_ARKIT`, one point per ARKit blendshape named as in ARKit ("jawOpen", …)
+whose x is its weight in [0, 1] (y = z = 0), and `SIGNLLM_FACE_ROTATIONS`, the points head, jaw,
+eye_left, eye_right whose x, y, z are axis-angle radians (the face track's rotations). They are
+values, not image positions: viewers that draw them put them in the canvas's top-left corner.
+Reading restores the face track from them.
 """
 from __future__ import annotations
 
@@ -41,6 +48,7 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..errors import BadInputError
+from ..face.track import FaceTrack
 from ..pose import PoseSequence
 from ..skeleton import (L_ELBOW, L_HAND, L_SHOULDER, L_WRIST, NECK, NOSE, PROMPT2SIGN_50,
                         R_ELBOW, R_HAND, R_SHOULDER, R_WRIST)
@@ -51,6 +59,9 @@ from .npz import json_safe_meta
 log = logging.getLogger(__name__)
 
 SIGNLLM_COMPONENT = "SIGNLLM_PROMPT2SIGN_50"
+FACE_COMPONENT = "SIGNLLM_FACE_ARKIT"
+FACE_ROTATIONS = "SIGNLLM_FACE_ROTATIONS"
+ROTATION_POINTS = ("head", "jaw", "eye_left", "eye_right")
 META_PREFIX = "SIGNLLM_META "
 MAX_NAME_CHARS = 60000  # pose-format stores a component name with a 16-bit length
 TEXT_FIELDS = ("text", "gloss", "language", "name")
@@ -222,9 +233,34 @@ def read(path, *, fps: float | None = None, language: str | None = None) -> list
         seq = PoseSequence(joints, conf, fps=fps, name=path.stem, depth_known=False,
                            meta={**meta, "pose_header": source})
     _apply_meta(seq, [n for n in names if n.startswith(META_PREFIX)], path)
+    if FACE_COMPONENT in names:
+        seq.face = _read_face(pose, seq, path)
     if language is not None:
         seq.language = language
     return [seq]
+
+
+def _read_face(pose, seq: PoseSequence, path: Path) -> FaceTrack:
+    """The face track of our `SIGNLLM_FACE_ARKIT` (+ `SIGNLLM_FACE_ROTATIONS`) components."""
+    names = [c.points for c in pose.header.components if c.name == FACE_COMPONENT][0]
+    data, _ = _component(pose, FACE_COMPONENT, path)
+    t = seq.num_frames
+    rotations = np.zeros((t, len(ROTATION_POINTS), 3))
+    if FACE_ROTATIONS in [c.name for c in pose.header.components]:
+        points = [c.points for c in pose.header.components if c.name == FACE_ROTATIONS][0]
+        rot, _ = _component(pose, FACE_ROTATIONS, path)
+        if list(points) != list(ROTATION_POINTS) or rot.shape[3] < 3:
+            raise BadInputError(f"component {FACE_ROTATIONS} must hold the points "
+                                f"{', '.join(ROTATION_POINTS)} with x, y, z", path=path)
+        rotations = rot[:, 0, :, :3]
+    weights = data[:, 0, :, 0] if data.shape[3] else np.zeros((t, len(names)))
+    if not (np.isfinite(weights).all() and np.isfinite(rotations).all()):
+        raise BadInputError("face components hold NaN or infinite values", path=path)
+    try:
+        return FaceTrack(tuple(names), weights, rotations[:, 1], rotations[:, 0],
+                         rotations[:, 2:4], seq.fps)
+    except BadInputError as exc:
+        raise BadInputError(f"component {FACE_COMPONENT}: {exc}", path=path) from None
 
 
 def _apply_meta(seq: PoseSequence, components: list[str], path: Path) -> None:
@@ -267,8 +303,11 @@ def _header(seq: PoseSequence):
         comp("POSE_WORLD_LANDMARKS", BODY_POINTS, BODY_LIMBS, (255, 0, 0)),
         comp(SIGNLLM_COMPONENT + ("" if seq.depth_known else "_2D"), PROMPT2SIGN_50.joint_names,
              PROMPT2SIGN_50.bones(), (255, 255, 0)),
-        comp(_meta_name(seq), (), (), (0, 0, 0)),
     ]
+    if seq.face is not None:
+        components += [comp(FACE_COMPONENT, seq.face.names, (), (255, 0, 255)),
+                       comp(FACE_ROTATIONS, ROTATION_POINTS, (), (255, 0, 255))]
+    components.append(comp(_meta_name(seq), (), (), (0, 0, 0)))
     return PoseHeader(version=0.2, dimensions=PoseHeaderDimensions(CANVAS, CANVAS, 0),
                       components=components)
 
@@ -283,6 +322,8 @@ def to_pose(seq: PoseSequence):
     conf = seq.confidence.astype(np.float64)
     n_body, n_hand = len(BODY_POINTS), len(HAND_POINTS)
     sizes = [n_body, FACE_POINTS, n_hand, n_hand, n_body, PROMPT2SIGN_50.num_joints]
+    if seq.face is not None:
+        sizes += [len(seq.face.names), len(ROTATION_POINTS)]
     offsets = np.cumsum([0] + sizes)
     data = np.zeros((t, 1, offsets[-1], 3))
     c = np.zeros((t, 1, offsets[-1]))
@@ -291,8 +332,14 @@ def to_pose(seq: PoseSequence):
     for k, idx in ((2, L_HAND), (3, R_HAND)):
         data[:, 0, offsets[k]:offsets[k + 1]] = px[:, idx]
         c[:, 0, offsets[k]:offsets[k + 1]] = conf[:, idx]
-    data[:, 0, offsets[5]:] = px
-    c[:, 0, offsets[5]:] = conf
+    data[:, 0, offsets[5]:offsets[6]] = px
+    c[:, 0, offsets[5]:offsets[6]] = conf
+    if seq.face is not None:
+        face = seq.face
+        data[:, 0, offsets[6]:offsets[7], 0] = face.weights
+        data[:, 0, offsets[7]:offsets[8]] = np.concatenate(
+            [face.head[:, None], face.jaw[:, None], face.eyes], axis=1)
+        c[:, 0, offsets[6]:offsets[8]] = 1.0
     mask = np.repeat((c <= 0)[..., None], 3, axis=-1)
     body = NumPyPoseBody(fps=float(seq.fps), data=np.ma.masked_array(data.astype(np.float32), mask),
                          confidence=c.astype(np.float32))
