@@ -111,3 +111,19 @@ def test_a_circle_runs_from_its_start_to_its_end_clock_position():
     assert np.ptp(flat[:, 0]) > 1.8 * np.ptp(flat[:, 1])    # long axis left-right
     seen_from_above = synthesise(replace(desc, movement=Circle("u", start="u")))
     assert not seen_from_above.meta["unsupported"]
+
+
+def test_a_touch_without_a_named_part_puts_the_nearest_point_of_the_hand_on_the_site():
+    from signllm.synthesis.body import body_site
+    seq = synthesise(sign("flathand extfingeru palml forehead touch"))   # the hand's edge
+    target, _ = body_site(Body(), "forehead", None)
+    hand = seq.joints[2, 29:]
+    assert np.linalg.norm(hand - target, axis=1).min() < 0.015
+
+
+def test_a_finger_direction_between_two_is_half_way():
+    seq = synthesise(sign("flathand extfingeru between extfingero palmd chest"))
+    hand = seq.joints[2, 29:]
+    finger = hand[9] - hand[0]
+    finger /= np.linalg.norm(finger)
+    assert finger[1] > 0.6 and finger[2] > 0.6     # up and out, at about 45 degrees

@@ -81,6 +81,8 @@ class HandState:
     part_side: str | None = None   # "palmar" / "dorsal" / "left" / "right": which side of the
     #                                part is placed
     between: tuple = ()            # (part, fingers): the placed point is between both parts
+    normal: np.ndarray | None = None   # the body site's outward normal: with no named part,
+    #                                    the hand's nearest points (along it) make the contact
 
 
 def _frame(finger: np.ndarray, palm: np.ndarray) -> np.ndarray:
@@ -156,8 +158,8 @@ class _Animator:
         self.body, self.unsupported, self.mirror = body, unsupported, mirror
         self.other: _Hand | None = None   # the other hand, for sites on it or on its arm
 
-    def vec(self, code: str | None) -> np.ndarray | None:
-        v = direction(code)
+    def vec(self, code: str | None, between: str | None = None) -> np.ndarray | None:
+        v = direction(code, between)
         if v is not None and self.mirror:
             v = v * np.array([-1, 1, 1])
         return v
@@ -168,44 +170,58 @@ class _Animator:
         shape = shape_params(posture.handshape, self.unsupported) if posture.handshape else \
             (state.shape if state else shape_params(None))
         o = posture.orientation
-        finger = self.vec(o.finger_direction if o else None)
+        finger = self.vec(o.finger_direction, o.finger_between) if o else None
         finger = finger if finger is not None else (state.finger if state else np.array([0, 1.0, 0.3]))
-        palm = self.vec(o.palm if o else None)
+        palm = self.vec(o.palm, o.palm_between) if o else None
         palm = palm if palm is not None else (state.palm if state else np.array([-1.0, 0, 0]))
         loc = posture.location
         if loc is None:
             point = state.point if state else self.neutral()
             part, fingers = (state.part, state.fingers) if state else (None, ())
         else:
-            point, part, fingers = self.site(loc), loc.hand_part, loc.hand_fingers
+            (point, normal), part, fingers = self.site(loc), loc.hand_part, loc.hand_fingers
             return HandState(point, finger, palm, shape, part, fingers, loc.hand_side,
-                             loc.hand_between)
+                             loc.hand_between, normal)
         return HandState(point, finger, palm, shape, part, fingers,
-                         state.part_side if state else None, state.between if state else ())
+                         state.part_side if state else None, state.between if state else (),
+                         state.normal if state else None)
 
     def neutral(self) -> np.ndarray:
         return NEUTRAL * np.array([-1 if self.mirror else 1, 1, 1])
 
-    def site(self, loc: d.Location) -> np.ndarray:
-        side = loc.side
-        if self.mirror and side:
-            side = side.replace("left", "#").replace("right", "left").replace("#", "right")
+    def site(self, loc: d.Location) -> tuple[np.ndarray, np.ndarray | None]:
+        """(point the hand goes to, outward normal of the body site or None)."""
         if loc.site in HAND_SITES + ARM_SITES and self.other is not None:
-            return _other_site(self.body, self.other.last, self.mirror, loc.site, loc.contact)
-        found = body_site(self.body, loc.site, side) if loc.site != "neutral" else None
+            return _other_site(self.body, self.other.last, self.mirror, loc.site,
+                               loc.contact), None
+        found = self.body_site(loc.site, loc.side)
         if found is None:
             if loc.site not in ("neutral", None, *HAND_SITES, *ARM_SITES):
                 self.unsupported.append(f"site {loc.site}")
-            return self.neutral()
+            return self.neutral(), None
         point, normal = found
-        if self.mirror:
-            point, normal = point * [-1, 1, 1], normal * [-1, 1, 1]
+        second = self.body_site(loc.second.site, loc.second.side) if loc.second else None
+        if second is not None:                 # between two sites: half way, normals averaged
+            point, normal = (point + second[0]) / 2, normal + second[1]
+            normal = normal / np.linalg.norm(normal)
         head = loc.site in ("head", "headtop", "forehead", "eyebrows", "eyes", "nose", "nostrils",
                             "ear", "earlobe", "cheek", "lips", "tongue", "teeth", "chin", "underchin")
         distance = DISTANCE.get(loc.contact, DISTANCE[None])
         if loc.contact is None and head:
             distance = 0.15
-        return point + normal * distance
+        return point + normal * distance, normal
+
+    def body_site(self, site: str, side: str | None):
+        """(surface point, normal) of a body site for this hand (mirrored for the left)."""
+        if self.mirror and side:
+            side = side.replace("left", "#").replace("right", "left").replace("#", "right")
+        found = body_site(self.body, site, side) if site not in ("neutral", None) else None
+        if found is None:
+            return None
+        point, normal = found
+        if self.mirror:
+            point, normal = point * [-1, 1, 1], normal * [-1, 1, 1]
+        return point, normal
 
     def move(self, hand: _Hand, m, scale: float = 1.0):
         """Animate one movement of the tree on `hand`."""
@@ -242,7 +258,7 @@ class _Animator:
                                  s.finger + (goal.finger - s.finger) * e,
                                  s.palm + (goal.palm - s.palm) * e,
                                  s.shape + (goal.shape - s.shape) * e, goal.part, goal.fingers,
-                                 goal.part_side, goal.between)
+                                 goal.part_side, goal.between, goal.normal)
             hand.phase(_seconds("target", m.manner), change)
         elif isinstance(m, d.NoMotion):
             hand.hold(_seconds("nomotion", m.manner))
@@ -325,7 +341,7 @@ class _Animator:
                 step = t[min(len(t) - 1, int(k * len(t) / n))]
                 s = HandState(s.point + step.point - base.point, s.finger + step.finger - base.finger,
                               s.palm + step.palm - base.palm, s.shape + step.shape - base.shape,
-                              step.part, step.fingers, step.part_side, step.between)
+                              step.part, step.fingers, step.part_side, step.between, step.normal)
             hand.states.append(s)
         assert len(hand.states) == start + n
 
@@ -403,12 +419,17 @@ def _hand_joints(states: list[HandState], body: Body, right: bool):
 
 
 PART_SIDE_DEPTH = 0.008   # m from a finger part's axis to its palmar / dorsal skin
+NEAREST_SOFTNESS = 0.01   # m: the hand points within about this of the nearest one touch
 
 
 def _anchor(points: np.ndarray, state: HandState, right: bool) -> np.ndarray:
     """The point of the hand placed at the site: the named part (or the middle of two parts; on
     the side notated: palmar / dorsal, or the signer's left / right), else the palm's centre."""
     found = part_point(points, state.part, state.fingers) if state.part else None
+    if found is None and state.normal is not None:   # the points nearest the body site
+        depth = points @ state.normal
+        weights = np.exp(-(depth - depth.min()) / NEAREST_SOFTNESS)
+        return weights @ points / weights.sum()
     if found is None:
         return points[[0, 5, 9, 13, 17]].mean(0)
     if state.between:
@@ -528,7 +549,8 @@ def _follow(other: _Hand, track: list[HandState], sign: d.SignDescription) -> No
                                       start.finger + mirror * (s.finger - origin.finger),
                                       start.palm + mirror * (s.palm - origin.palm),
                                       start.shape + (s.shape - origin.shape), s.part, s.fingers,
-                                      s.part_side, s.between))
+                                      s.part_side, s.between,
+                                      None if s.normal is None else s.normal * mirror))
 
 
 def _compound(sign: d.SignDescription, fps: float, body: Body, left_handed: bool) -> PoseSequence:
