@@ -23,15 +23,18 @@ class Body:
     hand_scale: float = 1.0           # 1.0: wrist → middle fingertip 0.185 m
     nose_height: float = 0.20         # nose above the neck joint
     nose_forward: float = 0.09
-    # torso: elliptic cylinder around the Y axis
-    torso_half_width: float = 0.15
-    torso_half_depth: float = 0.11
-    torso_centre_z: float = -0.01
+    # torso: elliptic cylinder around the Y axis; torso and head as measured from the bundled
+    # mannequin's rest mesh (retarget/volume.py: chest half-widths 0.146 x 0.094 m about z 0.01;
+    # head centre z 0.028, half-axes 0.085 / 0.11 / 0.103 m), so that a contact here is a
+    # contact on the avatar after retargeting
+    torso_half_width: float = 0.145
+    torso_half_depth: float = 0.094
+    torso_centre_z: float = 0.01
     torso_top: float = -0.03
     torso_bottom: float = -0.60
     # head: ellipsoid
-    head_centre: tuple = (0.0, 0.17, 0.0)
-    head_radii: tuple = (0.075, 0.115, 0.095)
+    head_centre: tuple = (0.0, 0.17, 0.028)
+    head_radii: tuple = (0.085, 0.11, 0.103)
 
     @classmethod
     def from_joints(cls, joints: np.ndarray) -> "Body":
