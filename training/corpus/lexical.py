@@ -268,12 +268,12 @@ def split_items(items: list[Item], sizes: dict, rng: np.random.Generator
     order = rng.permutation(len(items))
     items = [items[i] for i in order]
     counts: dict[tuple[str, str], int] = {}
-    for item in items:
-        for b in bigrams(item.tokens):
+    for item in items:   # in sentence order, never in set order (hash-seeded): reproducible
+        for b in dict.fromkeys(zip(item.tokens, item.tokens[1:])):
             counts[b] = counts.get(b, 0) + 1
     unigram: dict[str, int] = {}
     for item in items:
-        for t in set(item.tokens):
+        for t in dict.fromkeys(item.tokens):
             unigram[t] = unigram.get(t, 0) + 1
     # candidates: bigrams of two content signs (not a wh-sign, negation or modal, whose
     # bigrams would hold out whole sentence patterns), seen at most 12 times, of signs seen
