@@ -29,7 +29,7 @@ import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import numpy as np
 
@@ -235,12 +235,13 @@ def sign_segment(entry: LexiconEntry, fps: float, transition: int) -> Segment:
                    transition)
 
 
-def notated_segment(sign, fps: float, transition: int) -> Segment:
-    """A notated sign, synthesised (`signllm.synthesis`) at the sentence's frame rate."""
+def notated_segment(sign, fps: float, transition: int, body=None) -> Segment:
+    """A notated sign, synthesised (`signllm.synthesis`) at the sentence's frame rate, on
+    `body` (a `signllm.synthesis.Body`; default proportions when None)."""
     from .sign_lexicon import describe
     from .synthesis import synthesise
 
-    seq = synthesise(describe(sign), fps=fps)
+    seq = synthesise(describe(sign), fps=fps, body=body)
     return Segment(seq.joints, (seq.confidence > 0).mean(axis=0).astype(np.float32), transition)
 
 
@@ -477,57 +478,13 @@ class LexiconGenerator(Generator):
 
     def _render(self, plan: Plan, language: Language, fps: float
                 ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int] | None]]:
-        """Joints, confidence and, per plan item, the frames [start, end) of its own poses
-        (None for pauses)."""
-        alphabet = None
-        root = package_alphabet_dir()
-        segments: list[Segment] = []
-        transition = max(1, int(round(self.timing.transition * fps)))
-        signed = uses_notated_signs(plan)
-        pause_after = 0
-        clips = []
-        owners: list[tuple[int, int]] = []   # (item index, frames of its own poses) per segment
-        for index, item in enumerate(plan.items):
-            if isinstance(item, Step) and item.kind == "pause":
-                pause_after += item.frames
-                continue
-            if isinstance(item, Step):
-                alphabet = alphabet or get_alphabet(language)
-                seg = letter_segment(item, alphabet, root, self.timing)
-                seg = at_spelling_depth(seg) if signed else seg
-                clips.append(load_clip(root / alphabet.letters[item.unit].path))
-            elif item[0] == "notated":
-                seg = notated_segment(item[1], fps, max(transition, int(round(SIGN_TRANSITION_S * fps))))
-            else:
-                seg = sign_segment(item[1], fps, transition)
-                clips.append(load_clip(item[1].path, item[1].start_ms, item[1].end_ms))
-            if pause_after and segments:
-                last = segments[-1]
-                last.poses = np.concatenate([last.poses, np.repeat(last.poses[-1:], pause_after, 0)])
-            pause_after = 0
-            segments.append(seg)
-            owners.append((index, len(seg.poses)))
-        starts: list[int] = []
-        if signed:  # the synthesiser's rest: both hands known, low in front of the body
-            from .synthesis import rest_pose
-
-            rest = rest_pose()
-            joints, confidence = render(segments, rest, rest, *self._leads(fps), starts=starts)
-        else:
-            rest_confidence = ((clips[0].confidence[0] > 0).astype(np.float32),
-                               (clips[-1].confidence[-1] > 0).astype(np.float32))
-            joints, confidence = render(segments, clips[0].joints[0], clips[-1].joints[-1],
-                                        *self._leads(fps), rest_confidence=rest_confidence,
-                                        starts=starts)
-        spans: list[tuple[int, int] | None] = [None] * len(plan.items)
-        for (index, own), start in zip(owners, starts):
-            spans[index] = (start, start + own)
-        return joints, confidence, spans
+        """Joints, confidence and, per plan item, the frames [start, end) of its own poses."""
+        rendering = render_plan(plan, language, fps, timing=self.timing)
+        return rendering.joints, rendering.confidence, rendering.spans
 
     def _leads(self, fps: float) -> tuple[int, int]:
         """Frames of the rest -> first letter and last letter -> rest movements."""
-        return (max(1, int(round(self.timing.lead_in * fps))),
-                max(1, int(round(self.timing.lead_out * fps))))
+        return _leads(self.timing, fps)
 
     def unit_frames(self, text: str, language: str | Language, *, seed: int | None = None,
                     fps: float | None = None) -> tuple[str, list[int]]:
@@ -582,6 +539,151 @@ def _word_spans(plan: Plan, spans: list) -> dict[int, WordSpan]:
     return {report: WordSpan(src.phrase, start, end, src.token, src.gloss, src.fingerspelled,
                              picture)
             for report, (src, start, end, picture) in grouped.items()}
+
+
+def _leads(timing: Timing, fps: float) -> tuple[int, int]:
+    return (max(1, int(round(timing.lead_in * fps))), max(1, int(round(timing.lead_out * fps))))
+
+
+@dataclass(frozen=True)
+class Variation:
+    """How one rendering of a plan differs from the default signer (corpus variation).
+
+    speed       > 1 signs faster: every segment's poses and the transitions into them are
+                time-resampled to 1/speed of their frames (done here, on the segments; the
+                synthesiser has no speed knob)
+    transition  scale of the frames of each sign-to-sign / letter-to-letter transition
+    body        `signllm.synthesis.Body` whose proportions the notated signs and the rest pose
+                take (None: the default body); the fingerspelling clips keep their signer's
+    left_handed the whole sentence mirrored (x negated, left and right joints swapped), so the
+                dominant hand is the left one, letters included
+    """
+    speed: float = 1.0
+    transition: float = 1.0
+    body: object = None
+    left_handed: bool = False
+
+
+_MIRROR = np.r_[0, 1, 5, 6, 7, 2, 3, 4, R_HAND, L_HAND]
+
+
+def mirror(joints: np.ndarray) -> np.ndarray:
+    """(T, 50, 3) or (T, 50) mirrored left <-> right: the same signing by a left-handed signer."""
+    out = np.asarray(joints)[:, _MIRROR].copy()
+    if out.ndim == 3:
+        out[..., 0] *= -1
+    return out
+
+
+def gloss_units(gloss: str) -> list[str]:
+    """The units of a gloss that `.durations` counts frames of: tokens split on hyphens
+    (a sign, a fingerspelled letter, a punctuation mark), as the trainer's tokenizer reads them."""
+    return gloss.replace("-", " ").split()
+
+
+class Rendering(NamedTuple):
+    joints: np.ndarray                       # (T, 50, 3)
+    confidence: np.ndarray                   # (T, 50)
+    unit_frames: list[int]                   # frames of each gloss unit, summing to T
+    spans: list[tuple[int, int] | None]      # per plan item: frames [start, end) of its own poses
+
+
+def render_plan(plan: Plan, language: Language, fps: float, *, timing: Timing = Timing(),
+                variation: Variation | None = None) -> Rendering:
+    """A plan's poses, with the frames of each gloss unit and of each plan item's own poses.
+
+    The frames per unit (`gloss_units(plan.gloss)`) sum to T, the alignment a duration-based
+    decoder trains on and a corpus cuts signs by: a unit owns the transition into it and its
+    poses (the first also the rest frame and the lead-in, the last the lead-out and the final
+    rest frame); a pause belongs to the punctuation mark that follows, else to the unit before
+    it; a sign whose gloss has several units (`CD-ROM`) gives its frames to the first.
+    """
+    v = variation or Variation()
+    alphabet = None
+    root = None
+    segments: list[Segment] = []
+    owners: list[int] = []        # the gloss unit each segment belongs to
+    items: list[tuple[int, int]] = []   # per segment: its plan item, frames of its own poses
+    transition = max(1, int(round(timing.transition * fps)))
+    signed = uses_notated_signs(plan)
+    units = gloss_units(plan.gloss)
+    frames = [0] * len(units)
+    k = -1                        # the unit of the last segment
+    pause_after = 0
+    clips = []
+
+    def next_unit(count: int) -> int:
+        nonlocal k
+        j = next((j for j in range(k + 1, len(units)) if units[j] not in PUNCTUATION), len(units))
+        if j + count > len(units):
+            raise ValueError(f"gloss {plan.gloss!r} and plan disagree after unit {k}")
+        k = j + count - 1
+        return j
+
+    for index, item in enumerate(plan.items):
+        if isinstance(item, Step) and item.kind == "pause":
+            pause_after += item.frames
+            continue
+        if isinstance(item, Step):
+            alphabet = alphabet or get_alphabet(language)
+            root = root or package_alphabet_dir()
+            seg = letter_segment(item, alphabet, root, timing)
+            seg = at_spelling_depth(seg) if signed else seg
+            clips.append(load_clip(root / alphabet.letters[item.unit].path))
+            count = 1
+        elif item[0] == "notated":
+            seg = notated_segment(item[1], fps, max(transition, int(round(SIGN_TRANSITION_S * fps))),
+                                  body=v.body)
+            count = max(1, len(gloss_units(item[1].gloss)))
+        else:
+            seg = sign_segment(item[1], fps, transition)
+            clips.append(load_clip(item[1].path, item[1].start_ms, item[1].end_ms))
+            count = max(1, len(gloss_units(item[1].glosses or "x")))
+        if v.speed != 1.0 or v.transition != 1.0:
+            n = max(1, int(round(len(seg.poses) / v.speed)))
+            seg = Segment(resample(seg.poses, n).astype(np.float32) if n != len(seg.poses)
+                          else seg.poses, seg.confidence,
+                          max(1, int(round(seg.transition * v.transition / v.speed))))
+        if pause_after and segments:
+            last = segments[-1]
+            last.poses = np.concatenate([last.poses, np.repeat(last.poses[-1:], pause_after, 0)])
+            if k + 1 < len(units) and units[k + 1] in PUNCTUATION:   # counted below in k's poses
+                frames[k + 1] += pause_after
+                frames[k] -= pause_after
+        pause_after = 0
+        segments.append(seg)
+        owners.append(next_unit(count))
+        items.append((index, len(seg.poses)))
+    if not segments:
+        raise BadInputError(f"nothing to render in {plan.gloss!r}")
+    lead_in, lead_out = _leads(timing, fps)
+    starts: list[int] = []
+    for i, (seg, owner) in enumerate(zip(segments, owners)):
+        frames[owner] += len(seg.poses) + (1 + lead_in if i == 0 else seg.transition)
+    frames[owners[-1]] += lead_out + 1
+    if signed:  # the synthesiser's rest: both hands known, low in front of the body
+        from .synthesis import rest_pose
+
+        rest = rest_pose(v.body)
+        joints, confidence = render(segments, rest, rest, lead_in, lead_out, starts=starts)
+    else:
+        rest_confidence = ((clips[0].confidence[0] > 0).astype(np.float32),
+                           (clips[-1].confidence[-1] > 0).astype(np.float32))
+        joints, confidence = render(segments, clips[0].joints[0], clips[-1].joints[-1], lead_in,
+                                    lead_out, rest_confidence=rest_confidence, starts=starts)
+    if v.left_handed:
+        joints, confidence = mirror(joints), mirror(confidence)
+    if sum(frames) != len(joints):
+        raise ValueError(f"unit frames sum to {sum(frames)}, the rendering has {len(joints)}")
+    spans: list[tuple[int, int] | None] = [None] * len(plan.items)
+    for (index, own), start in zip(items, starts):
+        spans[index] = (start, start + own)
+    return Rendering(joints, confidence, frames, spans)
+
+
+def _frames(joints: np.ndarray, confidence: np.ndarray) -> Iterator[Frame]:
+    for j, c in zip(joints, confidence):
+        yield Frame(j, c)
 
 
 def _mouth_picture(sign) -> str | None:

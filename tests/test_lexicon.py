@@ -129,3 +129,29 @@ def test_written_pose_reads_back(tmp_path, generator):
     write(tmp_path / "hi.pose", seq)
     back = read(tmp_path / "hi.pose")[0]
     assert back.num_frames == seq.num_frames
+
+
+def test_render_plan_aligns_signs_letters_and_marks_and_varies():
+    """render_plan: the generator's poses plus frames per gloss unit; variation changes timing,
+    body and hand, never the alignment's sum."""
+    from signllm.languages import get_language
+    from signllm.lexicon import LexiconGenerator, Variation, gloss_units, mirror, render_plan
+    from signllm.synthesis import Body
+
+    letters = LexiconGenerator(builtin_signs=False)
+    plan = letters.plan("Hi, yo", get_language("ase"), 25.0, np.random.default_rng(4))
+    assert render_plan(plan, get_language("ase"), 25.0)[2] == letters.unit_frames("Hi, yo", "ase", seed=4)[1]
+
+    signs = LexiconGenerator()
+    sgg = get_language("sgg")
+    plan = signs.plan("Kind, essen Zug.", sgg, 25.0, None)
+    joints, confidence, frames, _ = render_plan(plan, sgg, 25.0)
+    assert np.array_equal(joints, signs.generate("Kind, essen Zug.", "sgg").joints)
+    assert len(frames) == len(gloss_units(plan.gloss)) and sum(frames) == len(joints)
+    fast = Variation(speed=1.15, transition=0.8, body=Body(shoulder_width=0.38), left_handed=True)
+    j2, c2, f2, _ = render_plan(plan, sgg, 25.0, variation=fast)
+    assert sum(f2) == len(j2) < len(joints) and c2.shape == j2.shape[:2]
+    # left-handed: the right-handed rendering mirrored (x negated, left and right swapped)
+    right = render_plan(plan, sgg, 25.0, variation=Variation(1.15, 0.8, Body(shoulder_width=0.38)))[0]
+    assert np.allclose(j2, mirror(right)) and np.allclose(mirror(j2), right)
+    assert np.allclose(j2[:, 7, 0], -right[:, 4, 0])     # left wrist where the right one was

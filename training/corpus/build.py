@@ -1,7 +1,14 @@
 """Build the default Prompt2Sign-format corpus: real fingerspelling clips, rendered as fluent
-fingerspelling of real words and sentences.
+fingerspelling of real words and sentences; or, with --lexical, the lexical DSGS corpus.
 
     python -m training.corpus.build --out corpus/ [--languages ase,gsg] [--train 5000 ...]
+    python -m training.corpus.build --lexical --out corpus_sgg/ [--train 3000 --test-bigram 200]
+
+--lexical (or --language sgg): German sentences signed with real DSGS signs of the notated
+lexicon, synthesised from HamNoSys, names and unknown words fingerspelled; texts from a small
+grammar of DSGS-like orders plus the real PHOENIX sample sentences; signer variation (speed,
+transitions, body, left hand) per item; a sentence test split and a held-out-bigram test split
+(test_bigram). Details: training/corpus/lexical.py. Defaults there: 3000/200/200/200 items.
 
 Layout (what `training/data.py` reads): OUT/<iso>/{train,dev,test}.{skels,text,gloss,files},
 {split}.durations (frames of each gloss letter / punctuation mark, the alignment a
@@ -203,21 +210,28 @@ def build_language(language: str, opts: BuildOptions, progress: bool = True) -> 
             # plausible positions (idle hand at its wrist), so write those as present.
             sequences.append(seq.with_(name=f"{split}/{language}-{i:05d}",
                                        confidence=np.ones_like(seq.confidence)))
-        write(folder / f"{split}.skels", sequences)
-        _write_lines(folder / f"{split}.text", [s.text for s in sequences])
-        _write_lines(folder / f"{split}.gloss", [s.gloss for s in sequences])
-        _write_lines(folder / f"{split}.files", [s.name for s in sequences])
-        _write_lines(folder / f"{split}.durations", [" ".join(map(str, d)) for d in durations])
+        write_split(folder, split, sequences, durations, prompt_templates, rng)
         _write_lines(folder / f"{split}.words", vocab[split])
-        if prompt_templates:
-            _write_lines(folder / f"{split}.prompt",
-                         [prompt_templates[int(rng.integers(len(prompt_templates)))].replace("{}", s.text)
-                          for s in sequences])
         counts[split] = {"items": len(sequences), "frames": int(sum(s.num_frames for s in sequences)),
                          "word_types": len(vocab[split])}
     status, note = alphabet_status(language)
     return {"status": status, "alphabet": get_alphabet(language).source, "note": note,
             "counts": counts}
+
+
+def write_split(folder: Path, split: str, sequences: list, durations: list[list[int]],
+                prompt_templates: list[str], rng: np.random.Generator) -> None:
+    """One split in the Prompt2Sign layout: .skels, .text, .gloss, .files, .durations (frames per
+    gloss unit) and, where templates exist, .prompt (each text in a random question template)."""
+    write(folder / f"{split}.skels", sequences)
+    _write_lines(folder / f"{split}.text", [s.text for s in sequences])
+    _write_lines(folder / f"{split}.gloss", [s.gloss for s in sequences])
+    _write_lines(folder / f"{split}.files", [s.name for s in sequences])
+    _write_lines(folder / f"{split}.durations", [" ".join(map(str, d)) for d in durations])
+    if prompt_templates:
+        _write_lines(folder / f"{split}.prompt",
+                     [prompt_templates[int(rng.integers(len(prompt_templates)))].replace("{}", s.text)
+                      for s in sequences])
 
 
 def _write_lines(path: Path, lines: list[str]) -> None:
@@ -256,9 +270,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="corpus folder to write")
     parser.add_argument("--languages", default=",".join(covered_languages()),
                         help="comma-separated ISO 639-3 codes (default: every covered language)")
-    parser.add_argument("--train", type=items, default=5000, help="training items per language")
-    parser.add_argument("--dev", type=items, default=100, help="dev items per language")
-    parser.add_argument("--test", type=items, default=100, help="test items per language")
+    parser.add_argument("--lexical", action="store_true",
+                        help="build the lexical DSGS corpus (signs, not letters): see above")
+    parser.add_argument("--language", help="the lexical corpus's sign language (implies --lexical; "
+                        "sgg, the one with a built-in notated lexicon)")
+    parser.add_argument("--train", type=items, default=None,
+                        help="training items per language (default 5000; lexical 3000)")
+    parser.add_argument("--dev", type=items, default=None, help="dev items (default 100; lexical 200)")
+    parser.add_argument("--test", type=items, default=None, help="test items (default 100; lexical 200)")
+    parser.add_argument("--test-bigram", type=items, default=200,
+                        help="lexical: items of the held-out-bigram test split")
+    parser.add_argument("--no-real", action="store_true",
+                        help="lexical: composed sentences only (no PHOENIX sample sentences)")
     parser.add_argument("--max-words", type=int, default=3, help="words per item, at most")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--fps", type=float, default=25.0)
@@ -267,6 +290,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wordfreq-top", type=int, default=WORDFREQ_TOP,
                         help="how many of each language's most frequent words to draw from")
     args = parser.parse_args(argv)
+    if args.lexical or args.language:
+        return lexical_main(args)
+    args.train, args.dev, args.test = args.train or 5000, args.dev or 100, args.test or 100
     languages = tuple(get_language(code).code for code in args.languages.split(",") if code)
     for code in languages:
         get_alphabet(code)  # NoDataError now, not after building the others
@@ -276,6 +302,28 @@ def main(argv: list[str] | None = None) -> int:
     for code, entry in manifest["languages"].items():
         print(f"{code} ({entry['status']}, alphabet {entry['alphabet']}): "
               + ", ".join(f"{s} {c['items']} items/{c['word_types']} words" for s, c in entry["counts"].items()))
+    return 0
+
+
+def lexical_main(args) -> int:
+    import time
+
+    from signllm.errors import UnsupportedLanguageError
+
+    from .lexical import LANGUAGE, LexicalOptions, build_lexical
+
+    if args.language and get_language(args.language).code != LANGUAGE:
+        raise UnsupportedLanguageError(f"the lexical corpus is built for {LANGUAGE} (DSGS), the "
+                                       f"language with a built-in notated lexicon; got {args.language}")
+    sizes = {"train": args.train or 3000, "dev": args.dev or 200, "test": args.test or 200,
+             "test_bigram": args.test_bigram}
+    start = time.perf_counter()
+    manifest = build_lexical(LexicalOptions(args.out, sizes, args.seed, args.fps, args.shared_data,
+                                            real=not args.no_real))
+    print(f"{LANGUAGE} lexical corpus in {time.perf_counter() - start:.0f} s: " + ", ".join(
+        f"{s} {c['items']} items/{c['signs']} signs/{c['frames']} frames"
+        for s, c in manifest["counts"].items())
+        + f"; {len(manifest['held_out_bigrams'])} held-out bigrams")
     return 0
 
 
