@@ -30,7 +30,13 @@ CLOSED = (0.55, 1.3, 0.45)
 THUMBS = {"along": ((0.75, 0.1, 0.65), (0.6, 0.0, -0.3), 0.1, 0.1),
           "out": ((0.35, 0.0, 0.94), (0.9, 0.0, 0.0), 0.0, 0.0),
           "open": ((0.55, 0.45, 0.7), (0.6, 0.4, -0.3), 0.1, 0.1),
-          "across": ((0.6, 0.55, 0.2), (0.1, 0.4, -0.9), 0.55, 0.6),
+          # across: fitted (least squares) to the mean real thumb of the 24 letters whose thumb
+          # lies across (S, D, U, H, R, V, B in DSGS, DGS, ASL): tip at (1.05, 0.39, -0.14) wrist
+          # → middle-knuckle lengths in the hand frame; SignON's (0.6, 0.55, 0.2), (0.1, 0.4,
+          # -0.9), 0.55, 0.6 put it at (0.69, 0.70, -0.18), deep in the palm and short of the
+          # fingers. open / out are left as they were: their real thumbs are longer than this
+          # model's and their depth is the least sure (MediaPipe), so a fit would not be clear.
+          "across": ((0.82, 0.56, 0.15), (0.19, -0.35, -0.78), 0.57, 0.2),
           "opposed": ((0.5, 0.75, 0.2), (0.8, 0.3, -0.3), 0.3, 0.3)}
 # base → (flexion of fingers 2–5, spread, default thumb)
 BASES = {"fist": ((CLOSED,) * 4, False, "across"),
