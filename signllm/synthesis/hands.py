@@ -21,12 +21,22 @@ THUMB_SEGMENTS = np.array([0.040, 0.032, 0.028])
 
 BENDINGS = {None: (0, 0, 0), "halfbent": (.5, 0, 0), "bent": (1, 0, 0), "round": (.5, .5, .5),
             "hooked": (0, 1, 1), "dblbent": (1, 1, 0), "dblhooked": (1, 1, 1)}
-CLOSED = (1.0, 1.0, 0.9)
+# A finger closed into the fist. Measured on the real fingerspelling hands (spoken-to-signed,
+# MediaPipe; benchmarks/handshape_classifier.py): the closed fingers of S (fist) in DSGS, DGS and
+# ASL bend base / middle / tip by 0.47–0.58 / 1.15–1.46 / 0.29–0.63 × 90° (A: 0.59–0.67 /
+# 0.98–1.48 / 0.26–0.33); SignON's (1, 1, 1) bent the knuckle twice as far as real hands do.
+CLOSED = (0.55, 1.3, 0.45)
 # Thumb: (base direction, curl direction, flex1, flex2) in the hand frame.
 THUMBS = {"along": ((0.75, 0.1, 0.65), (0.6, 0.0, -0.3), 0.1, 0.1),
           "out": ((0.35, 0.0, 0.94), (0.9, 0.0, 0.0), 0.0, 0.0),
           "open": ((0.55, 0.45, 0.7), (0.6, 0.4, -0.3), 0.1, 0.1),
-          "across": ((0.6, 0.55, 0.2), (0.1, 0.4, -0.9), 0.55, 0.6),
+          # across: fitted (least squares) to the mean real thumb of the 24 letters whose thumb
+          # lies across (S, D, U, H, R, V, B in DSGS, DGS, ASL): tip at (1.05, 0.39, -0.14) wrist
+          # → middle-knuckle lengths in the hand frame; SignON's (0.6, 0.55, 0.2), (0.1, 0.4,
+          # -0.9), 0.55, 0.6 put it at (0.69, 0.70, -0.18), deep in the palm and short of the
+          # fingers. open / out are left as they were: their real thumbs are longer than this
+          # model's and their depth is the least sure (MediaPipe), so a fit would not be clear.
+          "across": ((0.82, 0.56, 0.15), (0.19, -0.35, -0.78), 0.57, 0.2),
           "opposed": ((0.5, 0.75, 0.2), (0.8, 0.3, -0.3), 0.3, 0.3)}
 # base → (flexion of fingers 2–5, spread, default thumb)
 BASES = {"fist": ((CLOSED,) * 4, False, "across"),
@@ -56,7 +66,8 @@ def shape_params(handshape, unsupported: list | None = None) -> np.ndarray:
         base = "flat"
     flex, spread, thumb = BASES[base]
     flex = np.array(flex, dtype=float)
-    selected = [i for i in range(4) if flex[i].sum() < 2.5]
+    closed = np.all(flex == CLOSED, axis=1)
+    selected = [i for i in range(4) if not closed[i]]
     if handshape is not None and handshape.fingers:
         chosen = [f - 2 for f in handshape.fingers if 2 <= f <= 5]
         if chosen and base.startswith("finger"):
@@ -65,7 +76,8 @@ def shape_params(handshape, unsupported: list | None = None) -> np.ndarray:
             flex[chosen] = template
             selected = chosen
     unbent = flex.copy()
-    if handshape is not None and handshape.bending in BENDINGS:
+    if handshape is not None and handshape.bending is not None and handshape.bending in BENDINGS:
+        # (no bending keeps the base's own flexion: a cee or pinch was flattened before)
         flex[selected] = BENDINGS[handshape.bending]   # a bent cee is a flat "duck bill"
     for finger in getattr(handshape, "exempt", ()) or ():
         if 2 <= finger <= 5:                 # keeps the base shape's flexion
@@ -79,7 +91,7 @@ def shape_params(handshape, unsupported: list | None = None) -> np.ndarray:
         thumb = "opposed"                    # the thumb meets the finger part notated
     opening = OPENING.get(getattr(handshape, "opening", None), 1.0) if base.startswith("cee") \
         else 1.0
-    flex[flex.sum(1) < 2.5] *= opening
+    flex[~np.all(flex == CLOSED, axis=1)] *= opening
     splay = SPLAY * (1.0 if spread else 0.25)
     _, pair = getattr(handshape, "finger_contact", ()) or (None, ())
     if 1 in pair:
