@@ -28,11 +28,17 @@ STRENGTH = 0.85   # FaceOptions.mouthing_strength
 
 
 @pytest.fixture(scope="module")
-def stub():
+def server():
+    """(stub, port) of a live server: lexicon generator, face on by default."""
     with BackgroundServer(ServeConfig(port=0, options=ServerOptions())) as srv:
         channel = grpc.insecure_channel(f"127.0.0.1:{srv.port}")
-        yield pb_grpc.SignLLMStub(channel)
+        yield pb_grpc.SignLLMStub(channel), srv.port
         channel.close()
+
+
+@pytest.fixture(scope="module")
+def stub(server):
+    return server[0]
 
 
 def generate(stub, text, **fields):
@@ -148,3 +154,26 @@ def test_streamed_rotations_include_the_face_jaw_and_headshake(stub):
     np.testing.assert_allclose([list(f.face.weights) for f in keypoints_only],
                                [list(f.face.weights) for f in frames], atol=1e-7)
     assert head != jaw
+
+
+def test_node_client_keeps_the_face_names_and_weights(server):
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    node = shutil.which("node")
+    if node is None or not (root / "node_modules" / "@grpc" / "grpc-js").is_dir():
+        pytest.skip("node or node_modules/@grpc/grpc-js absent (run npm ci)")
+    port = server[1]
+    summaries = []
+    for extra in ([], ["--no-face"]):
+        done = subprocess.run([node, str(root / "clients" / "node" / "client.js"), "--server",
+                               f"127.0.0.1:{port}", "--lang", "sgg", *extra, "Wo wohnen die Kinder?"],
+                              capture_output=True, text=True, timeout=60, cwd=root)
+        assert done.returncode == 0, done.stderr + done.stdout
+        summaries.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    on, off = summaries
+    assert len(on["face"]["names"]) == 28 and len(on["face"]["weights"]) == on["frames"]
+    assert on["face"]["peak"]["browDown_L"] > 0.5 and on["face"]["peak"]["browInnerUp"] == 0
+    assert off["face"] == {"names": [], "weights": [], "peak": {}} and off["frames"] == on["frames"]
