@@ -3,6 +3,7 @@ lateness under real-time pacing. The server runs as its own process (as in produ
 clients are grpc.aio streams in this process.
 
     python benchmarks/load_test.py [--streams 64] [--payload rotations|keypoints|both] [--seconds 240]
+                                   [--no-face]
 
 Phases: (1) one stream at a time (time to first frame), (2) warm-up burst, (3) N concurrent
 streams as fast as possible, (4) N concurrent streams in real-time pacing. Sentences have ten
@@ -43,9 +44,12 @@ def rss_mb(pid: int) -> float:
     return int(re.search(r"VmRSS:\s+(\d+)", text).group(1)) / 1024
 
 
+NO_FACE = False  # --no-face: streams without the face channel
+
+
 async def one_stream(stub, i: int, payload: int, pacing: int, timeout: float) -> dict:
     req = pb.GenerateRequest(text=sentence(i), language="ase", payload=payload, pacing=pacing,
-                             request_id=f"load-{i}")
+                             request_id=f"load-{i}", no_face=NO_FACE)
     t0 = time.perf_counter()
     first, frames, late = None, 0, []
     try:
@@ -80,7 +84,7 @@ async def phase(stub, n: int, start: int, payload: int, pacing: int, timeout: fl
 
 async def main_async(args, port: int, pid: int) -> dict:
     payload = PAYLOADS[args.payload]
-    out = {"payload": args.payload, "cpus": os.cpu_count()}
+    out = {"payload": args.payload, "face": not args.no_face, "cpus": os.cpu_count()}
     async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
         stub = pb_grpc.SignLLMStub(channel)
         await phase(stub, 2, 10_000, payload, pb.PACING_FAST, args.seconds)       # first-call costs
@@ -105,7 +109,10 @@ def main() -> int:
     parser.add_argument("--singles", type=int, default=20, help="sequential single-stream runs")
     parser.add_argument("--payload", choices=tuple(PAYLOADS), default="rotations")
     parser.add_argument("--seconds", type=float, default=240.0, help="deadline of every stream")
+    parser.add_argument("--no-face", action="store_true", help="request streams without the face")
     args = parser.parse_args()
+    global NO_FACE
+    NO_FACE = args.no_face
     server = subprocess.Popen([sys.executable, "-m", "signllm", "serve", "--port", "0",
                                "--max-streams", str(args.streams)],
                               cwd=ROOT, stderr=subprocess.PIPE, text=True)
