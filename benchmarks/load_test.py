@@ -3,7 +3,7 @@ lateness under real-time pacing. The server runs as its own process (as in produ
 clients are grpc.aio streams in this process.
 
     python benchmarks/load_test.py [--streams 64] [--payload rotations|keypoints|both] [--seconds 240]
-                                   [--language ase|sgg] [--generator signllm|lexicon]
+                                   [--language ase|sgg] [--generator signllm|lexicon] [--no-face]
 
 Phases: (1) one stream at a time (time to first frame), (2) warm-up burst, (3) N concurrent
 streams as fast as possible, (4) N concurrent streams in real-time pacing. Sentences have ten
@@ -51,7 +51,7 @@ def rss_mb(pid: int) -> float:
 async def one_stream(stub, i: int, payload: int, pacing: int, timeout: float, args) -> dict:
     req = pb.GenerateRequest(text=sentence(i, args.language), language=args.language,
                              generator=args.generator or "", payload=payload, pacing=pacing,
-                             request_id=f"load-{i}")
+                             request_id=f"load-{i}", no_face=args.no_face)
     t0 = time.perf_counter()
     first, frames, late = None, 0, []
     try:
@@ -89,7 +89,8 @@ async def phase(stub, n: int, start: int, payload: int, pacing: int, timeout: fl
 async def main_async(args, port: int, pid: int) -> dict:
     payload = PAYLOADS[args.payload]
     out = {"payload": args.payload, "language": args.language,
-           "generator": args.generator or "server default", "cpus": os.cpu_count()}
+           "generator": args.generator or "server default", "face": not args.no_face,
+           "cpus": os.cpu_count()}
     async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
         stub = pb_grpc.SignLLMStub(channel)
         await phase(stub, 2, 10_000, payload, pb.PACING_FAST, args.seconds, args)       # first-call costs
@@ -117,6 +118,7 @@ def main() -> int:
     parser.add_argument("--language", choices=tuple(WORDS), default="ase")
     parser.add_argument("--generator", choices=("signllm", "lexicon"),
                         help="default: the server's (signllm where a bundled model covers it)")
+    parser.add_argument("--no-face", action="store_true", help="request streams without the face")
     args = parser.parse_args()
     server = subprocess.Popen([sys.executable, "-m", "signllm", "serve", "--port", "0",
                                "--max-streams", str(args.streams)],

@@ -5,6 +5,8 @@ translation (writing the translation alone, without the rest pelvis, is a common
 the body then floats at the origin).
 Rotations are intrinsic Z-Y-X Euler angles in degrees; units are metres unless `scale` says
 otherwise (Blender imports BVH as Y-up, the same frame as ours).
+Of a face (`retarget.face`) BVH carries rotations only: the jaw and eye joints and the head's
+nods and shakes inside the head joint; blendshape weights have no place in BVH.
 """
 from __future__ import annotations
 
@@ -79,11 +81,8 @@ def write_bvh(path: str | Path, motion: Motion, body=None, scale: float = 1.0) -
         np.savetxt(fh, data, fmt="%.6f")
 
 
-def read_bvh(path: str | Path) -> tuple[list[str], np.ndarray, np.ndarray, float]:
-    """Parse a BVH file -> (joint names, parents, world joint positions (T, J, 3), frame time).
-
-    Handles any hierarchy whose channels are the ones `write_bvh` writes or any order of
-    rotation channels; enough to verify exports without a third-party dependency."""
+def _parse(path: str | Path):
+    """(names, parents, offsets (J, 3), channels per joint, data (T, C), frame time)."""
     text = Path(path).read_text(encoding="utf-8")
     head, _, motion = text.partition("MOTION")
     tokens = re.findall(r"[{}]|[^\s{}]+", head)
@@ -121,22 +120,36 @@ def read_bvh(path: str | Path) -> tuple[list[str], np.ndarray, np.ndarray, float
     lines = motion.strip().splitlines()
     frame_time = float(lines[1].split(":")[1])
     data = np.array([[float(v) for v in ln.split()] for ln in lines[2:] if ln.strip()])
-    T, J = len(data), len(names)
-    offsets = np.array(offsets)
-    G = np.zeros((T, J, 3, 3))
-    P = np.zeros((T, J, 3))
+    return names, parents, np.array(offsets), channels, data, frame_time
+
+
+def _local(channels: list[list[str]], data: np.ndarray, offsets: np.ndarray):
+    """Per joint: (T, 3) local position and local rotation, in file order."""
     col = 0
-    for j in range(J):
-        pos = offsets[j] + np.zeros((T, 3))
+    for j, chans in enumerate(channels):
+        pos = offsets[j] + np.zeros((len(data), 3))
         rot_axes, rot_cols = "", []
-        for c in channels[j]:
+        for c in chans:
             if c.endswith("position"):
                 pos[:, "XYZ".index(c[0])] = data[:, col]  # a position channel replaces the offset
             else:
                 rot_axes += c[0]
                 rot_cols.append(col)
             col += 1
-        R = Rotation.from_euler(rot_axes, data[:, rot_cols], degrees=True).as_matrix()
+        yield pos, Rotation.from_euler(rot_axes, data[:, rot_cols], degrees=True)
+
+
+def read_bvh(path: str | Path) -> tuple[list[str], np.ndarray, np.ndarray, float]:
+    """Parse a BVH file -> (joint names, parents, world joint positions (T, J, 3), frame time).
+
+    Handles any hierarchy whose channels are the ones `write_bvh` writes or any order of
+    rotation channels; enough to verify exports without a third-party dependency."""
+    names, parents, offsets, channels, data, frame_time = _parse(path)
+    T, J = len(data), len(names)
+    G = np.zeros((T, J, 3, 3))
+    P = np.zeros((T, J, 3))
+    for j, (pos, rot) in enumerate(_local(channels, data, offsets)):
+        R = rot.as_matrix()
         p = parents[j]
         if p < 0:
             G[:, j], P[:, j] = R, pos
@@ -144,3 +157,11 @@ def read_bvh(path: str | Path) -> tuple[list[str], np.ndarray, np.ndarray, float
             G[:, j] = G[:, p] @ R
             P[:, j] = P[:, p] + (G[:, p] @ pos[..., None])[..., 0]
     return names, np.array(parents), P, frame_time
+
+
+def read_bvh_rotations(path: str | Path) -> tuple[list[str], np.ndarray, float]:
+    """(joint names, local rotations (T, J, 3) axis-angle, frame time) of a BVH file: what a
+    leaf joint such as the jaw carries, which no joint position shows."""
+    names, _, offsets, channels, data, frame_time = _parse(path)
+    rotations = np.stack([rot.as_rotvec() for _, rot in _local(channels, data, offsets)], 1)
+    return names, rotations, frame_time

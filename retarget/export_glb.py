@@ -3,7 +3,9 @@
 trimesh cannot write skins or animations; pygltflib writes the glTF structures as they are. The glTF frame is
 ours (+Y up, +Z forward, metres), so no axis change. Joints are nodes carrying their
 parent-relative rest offsets; each gets a rotation sampler (x, y, z, w) and the pelvis a
-translation sampler (rest pelvis + translation).
+translation sampler (rest pelvis + translation). The mannequin also gets its painted face
+(`face_mesh.py`): a second skinned mesh whose ARKit-named morph targets are animated from the
+motion's face track by a `weights` channel (a user's SMPL-X body: jaw and eye joints only).
 """
 from __future__ import annotations
 
@@ -16,10 +18,12 @@ from signllm.atomic import atomic_path
 from signllm.errors import BadInputError
 
 from .body import Body
+from .face_mesh import MORPH_NAMES, PAINT, FaceMesh, build_face
 from .motion import Motion
 from .skeleton55 import JOINT_NAMES, NUM_JOINTS, PARENTS
 
 WOOD = [0.78, 0.6, 0.42, 1.0]
+FACE_NODE = NUM_JOINTS + 1  # after the joints and the body: the mannequin's face (face_mesh.py)
 
 
 class _Blob:
@@ -65,6 +69,34 @@ def _top4(W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return idx.astype(np.uint8), w
 
 
+def _add_face(gltf: g.GLTF2, blob: _Blob, face: FaceMesh) -> None:
+    """The mannequin's painted face (face_mesh.py): node FACE_NODE, skinned rigidly to the
+    head, with one morph target per name of MORPH_NAMES (their names in `extras.targetNames`)."""
+    n = len(face.vertices)
+    joints = np.zeros((n, 4), np.uint8)
+    joints[:, 0] = face.joint
+    weights = np.zeros((n, 4), np.float32)
+    weights[:, 0] = 1.0
+    attrs = g.Attributes(POSITION=blob.add(face.vertices, g.FLOAT, g.VEC3, g.ARRAY_BUFFER, minmax=True),
+                         NORMAL=blob.add(face.normals, g.FLOAT, g.VEC3, g.ARRAY_BUFFER),
+                         JOINTS_0=blob.add(joints, g.UNSIGNED_BYTE, g.VEC4, g.ARRAY_BUFFER),
+                         WEIGHTS_0=blob.add(weights, g.FLOAT, g.VEC4, g.ARRAY_BUFFER))
+    targets = [{"POSITION": blob.add(face.targets[name], g.FLOAT, g.VEC3, g.ARRAY_BUFFER, minmax=True)}
+               for name in MORPH_NAMES]
+    indices = blob.add(face.faces.reshape(-1).astype(np.uint16), g.UNSIGNED_SHORT, g.SCALAR,
+                       g.ELEMENT_ARRAY_BUFFER)
+    gltf.materials.append(g.Material(name="paint", doubleSided=True,
+                                     pbrMetallicRoughness=g.PbrMetallicRoughness(
+                                         baseColorFactor=PAINT, metallicFactor=0.0, roughnessFactor=0.5)))
+    gltf.meshes.append(g.Mesh(name="face", weights=[0.0] * len(MORPH_NAMES),
+                              extras={"targetNames": list(MORPH_NAMES)},
+                              primitives=[g.Primitive(attributes=attrs, indices=indices,
+                                                      material=len(gltf.materials) - 1,
+                                                      targets=targets)]))
+    assert len(gltf.nodes) == FACE_NODE
+    gltf.nodes.append(g.Node(name="face", mesh=len(gltf.meshes) - 1, skin=0))
+
+
 def build_gltf(body: Body, motion: Motion | None = None) -> tuple[g.GLTF2, bytes]:
     betas = motion.betas if motion is not None else body.betas
     rest = motion.rest_joints if motion is not None else body.rest_joints(betas)
@@ -94,7 +126,10 @@ def build_gltf(body: Body, motion: Motion | None = None) -> tuple[g.GLTF2, bytes
     gltf.skins.append(g.Skin(name="smplx", joints=list(range(NUM_JOINTS)), skeleton=0,
                              inverseBindMatrices=blob.add(ibm, g.FLOAT, g.MAT4)))
     gltf.nodes.append(g.Node(name="body", mesh=0, skin=0))
-    gltf.scenes.append(g.Scene(nodes=[0, NUM_JOINTS]))
+    face = build_face(body, betas)
+    if face is not None:
+        _add_face(gltf, blob, face)
+    gltf.scenes.append(g.Scene(nodes=[0, *range(NUM_JOINTS, len(gltf.nodes))]))  # root, body, face
     gltf.scene = 0
     if motion is not None:
         if motion.num_frames == 0:
@@ -114,6 +149,14 @@ def build_gltf(body: Body, motion: Motion | None = None) -> tuple[g.GLTF2, bytes
                                                 interpolation="LINEAR"))
         anim.channels.append(g.AnimationChannel(sampler=NUM_JOINTS, target=g.AnimationChannelTarget(
             node=0, path="translation")))
+        if face is not None and motion.face is not None:
+            # one weight per morph target per frame, frame-major (glTF's `weights` path)
+            weights = np.stack([motion.face.channel(n) for n in MORPH_NAMES], 1).astype(np.float32)
+            anim.samplers.append(g.AnimationSampler(input=t_acc, output=blob.add(
+                weights.reshape(-1), g.FLOAT, g.SCALAR), interpolation="LINEAR"))
+            anim.channels.append(g.AnimationChannel(sampler=len(anim.samplers) - 1,
+                                                    target=g.AnimationChannelTarget(
+                                                        node=FACE_NODE, path="weights")))
         gltf.animations.append(anim)
     data = bytes(blob.data)
     gltf.buffers.append(g.Buffer(byteLength=len(data)))

@@ -25,6 +25,7 @@ from signllm.skeleton import (L_ELBOW, L_SHOULDER, L_WRIST, NECK, NOSE, PROMPT2S
                               R_SHOULDER, R_WRIST)
 
 from .body import Body
+from .face import motion_with_face
 from .filters import STREAM, OneEuro, one_euro, smooth_rotations
 from .lifting import bone_length_depth, signing_space
 from .rest import rest_missing_arms, rest_pose_keypoints
@@ -463,7 +464,8 @@ def _keypoints(L, transl, rest, offsets) -> np.ndarray:
 
 
 def fit_sequence(pose: PoseSequence, body: Body, **opts) -> Motion:
-    """Fit a whole clip at once (batched over frames)."""
+    """Fit a whole clip at once (batched over frames); a pose's face track moves the jaw, eyes
+    and head (`retarget.face`) and travels with the motion."""
     o = FitOptions(**opts)
     K, valid, seen, conf = _prepare(pose, body, o)
     betas = body.betas
@@ -482,8 +484,9 @@ def fit_sequence(pose: PoseSequence, body: Body, **opts) -> Motion:
             break
         K = K + fix
         L, transl = _solve(K, seen, weights, rest, offsets, pose.fps, o)
-    return Motion.from_full_pose(axis_angles(L), transl, betas, rest, pose.fps, name=pose.name,
-                                 gender=body.gender)
+    motion = Motion.from_full_pose(axis_angles(L), transl, betas, rest, pose.fps, name=pose.name,
+                                   gender=body.gender)
+    return motion_with_face(motion, pose.face)  # jaw, eyes, head's nods and shakes (face.py)
 
 
 def motion_keypoints(motion: Motion, body: Body) -> np.ndarray:

@@ -257,7 +257,7 @@ def _permute_to_smplx_ids(V, F, W, regress, named):
     return V[order], inverse[F], W[order], {j: inverse[ids] for j, ids in regress.items()}
 
 
-def _shape_dirs(V, W, J):
+def shape_dirs(V, W, J):
     """Hand-made shape space: stature, arm length, shoulder width, torso length, hand size, leg
     length, girth, head size (the rest of the 10 are left at zero). Shape (V, 3, 20)."""
     dirs = np.zeros((len(V), 3, NUM_BETAS + NUM_EXPRESSION))
@@ -296,7 +296,7 @@ def build() -> dict[str, np.ndarray]:
     return {
         "v_template": V.astype(np.float64), "f": F.astype(np.uint32),
         "J_regressor": Jreg, "weights": W, "kintree_table": np.stack([PARENTS, np.arange(NUM_JOINTS)]),
-        "shapedirs": _shape_dirs(V, W, J), "posedirs": np.zeros((len(V), 3, (NUM_JOINTS - 1) * 9), np.float32),
+        "shapedirs": shape_dirs(V, W, J), "posedirs": np.zeros((len(V), 3, (NUM_JOINTS - 1) * 9), np.float32),
         "hands_componentsl": np.eye(45), "hands_componentsr": np.eye(45),
         "hands_meanl": np.zeros(45), "hands_meanr": np.zeros(45),
         "lmk_faces_idx": lmk.astype(np.int64), "lmk_bary_coords": np.full((51, 3), 1 / 3),

@@ -2,7 +2,8 @@
 
 Axis-angle arrays as in SMPL-X; hand poses are full (not PCA, no hand mean added), the same
 convention as AMASS. The rest skeleton (shaped by `betas`) travels with the motion so that
-exporters and FK need no model file.
+exporters and FK need no model file. `face` keeps a face track's blendshape weights for the
+exporters that carry them (`retarget.face` puts its jaw, eyes and head into the poses).
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.spatial.transform import Rotation
+
+from signllm.face.track import FaceTrack
 
 from .kinematics import forward_kinematics, rotmats
 from .skeleton55 import JOINT_NAMES, NUM_JOINTS, PARENTS
@@ -32,6 +35,7 @@ class Motion:
     gender: str = "neutral"
     name: str | None = None
     meta: dict = field(default_factory=dict)
+    face: FaceTrack | None = None    # the face channel it was moved by (retarget.face), if any
 
     joint_names = JOINT_NAMES
     parents = PARENTS

@@ -19,6 +19,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fps", type=float, default=0.0, help="frames per second (default: generator's)")
     parser.add_argument("--prompt", action="store_true", help="send the text as a prompt")
     parser.add_argument("--timeout", type=float, default=120.0, help="deadline in seconds")
+    parser.add_argument("--no-face", action="store_true",
+                        help="ask for no face channel (mouthing, brows, head, blinks)")
 
 
 def request_from(args):
@@ -26,7 +28,8 @@ def request_from(args):
 
     keypoints = _wants_keypoints(args.output)
     req = pb.GenerateRequest(language=args.lang, generator=args.generator, mode=args.mode, fps=args.fps,
-                             payload=pb.PAYLOAD_KEYPOINTS if keypoints else pb.PAYLOAD_ROTATIONS)
+                             payload=pb.PAYLOAD_KEYPOINTS if keypoints else pb.PAYLOAD_ROTATIONS,
+                             no_face=args.no_face)
     if args.prompt:
         req.prompt = args.text
     else:
@@ -60,7 +63,24 @@ def motion_from(header, frames):
     pose = Rotation.from_quat(quats.reshape(-1, 4)).as_rotvec().reshape(len(frames), -1, 3)
     transl = np.array([(f.root_translation.x, f.root_translation.y, f.root_translation.z) for f in frames])
     return Motion.from_full_pose(pose, transl, body.betas, body.rest_joints(), header.fps,
-                                 name=header.text[:60]), body
+                                 name=header.text[:60], face=face_from(header, frames)), body
+
+
+def face_from(header, frames):
+    """The stream's face track (weights for a GLB's morph targets, the AMASS face keys), or None;
+    its jaw, eyes and head are already in the frames' rotations."""
+    import numpy as np
+    from scipy.spatial.transform import Rotation
+
+    from signllm.face.track import FaceTrack
+
+    if not header.face_names or not all(f.HasField("face") for f in frames):
+        return None
+    weights = np.array([list(f.face.weights) for f in frames], np.float32)
+    quats = np.array([[(q.x, q.y, q.z, q.w) for q in (f.face.jaw, f.face.head, f.face.left_eye,
+                                                       f.face.right_eye)] for f in frames])
+    rot = Rotation.from_quat(quats.reshape(-1, 4)).as_rotvec().reshape(len(frames), 4, 3)
+    return FaceTrack(tuple(header.face_names), weights, rot[:, 0], rot[:, 1], rot[:, 2:], header.fps)
 
 
 def _wants_keypoints(path: str) -> bool:
@@ -85,7 +105,8 @@ def _write(path, header, frames):
         joints = np.array([[(p.x, p.y, p.z) for p in f.keypoints] for f in frames], np.float32)
         conf = np.array([list(f.confidence) for f in frames], np.float32)
         write(path, PoseSequence(joints, conf, fps=header.fps, skeleton=PROMPT2SIGN_50,
-                                      text=header.text, gloss=header.langgloss, language=header.language))
+                                 text=header.text, gloss=header.langgloss, language=header.language,
+                                 face=face_from(header, frames)))
         return
     from retarget.export import write_motion
     motion, body = motion_from(header, frames)

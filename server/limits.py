@@ -43,6 +43,7 @@ class ValidRequest:
     betas: tuple[float, ...]
     request_id: str
     seed: int  # 0 is seed 0, as `signllm generate`'s default: the CLI's output is reproducible here
+    face: bool = True  # the face channel where the generator makes one (request.no_face off)
 
 
 MAX_DETAIL = 1000  # characters of an error message
@@ -118,4 +119,5 @@ def validate(req: pb.GenerateRequest, limits: Limits, default_generator: str,
         raise _bad(f"request_id has {len(req.request_id)} characters; at most {MAX_ID_LENGTH}")
     return ValidRequest(text=text, is_prompt=kind == "prompt", language=req.language.strip() or None,
                         generator=generator, mode=mode, payload=req.payload, fps=fps or None,
-                        pacing=req.pacing, betas=betas, request_id=req.request_id, seed=int(req.seed))
+                        pacing=req.pacing, betas=betas, request_id=req.request_id, seed=int(req.seed),
+                        face=not req.no_face)

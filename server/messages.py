@@ -25,7 +25,9 @@ def skeleton(body) -> pb.Skeleton:
                        rest_offsets=vec3s(offsets))
 
 
-def header(info, request_id: str, body, payload: int, coverage_label: str) -> pb.Header:
+def header(info, request_id: str, body, payload: int, coverage_label: str,
+           face: bool = True) -> pb.Header:
+    """The stream's header; `face_names` when the stream has a face and `face` is on."""
     rotations = payload in (pb.PAYLOAD_ROTATIONS, pb.PAYLOAD_BOTH)
     keypoints = payload in (pb.PAYLOAD_KEYPOINTS, pb.PAYLOAD_BOTH)
     return pb.Header(
@@ -35,7 +37,8 @@ def header(info, request_id: str, body, payload: int, coverage_label: str) -> pb
         skeleton=skeleton(body) if rotations else None,
         keypoint_names=list(info.skeleton.joint_names) if keypoints else [],
         coordinates=COORDINATES, betas=[float(b) for b in body.betas], coverage=coverage_label,
-        word_reports=[f"{w.word}: {w.how}" + (f" ({w.detail})" if w.detail else "") for w in info.words])
+        word_reports=[f"{w.word}: {w.how}" + (f" ({w.detail})" if w.detail else "") for w in info.words],
+        face_names=list(info.face_names) if face and info.face_names else [])
 
 
 def quaternions(motion_frames) -> np.ndarray:
@@ -47,9 +50,34 @@ def quaternions(motion_frames) -> np.ndarray:
     return q * np.where(q[..., 3:] < 0, -1.0, 1.0)
 
 
-def frame(index: int, fps: float, quats=None, transl=None, joints=None, confidence=None) -> pb.Frame:
-    """One frame: rotations (55, 4) + root translation, and/or keypoints (50, 3) + confidence."""
+def face_quaternions(faces) -> np.ndarray:
+    """(T, 4, 4) quaternions x, y, z, w (w >= 0) of the jaw, head, left and right eye of a
+    chunk's `FaceFrame`s, in one batched conversion."""
+    from scipy.spatial.transform import Rotation
+
+    rotvecs = np.stack([np.concatenate([f.jaw[None], f.head[None], f.eyes]) for f in faces])
+    q = Rotation.from_rotvec(rotvecs.reshape(-1, 3)).as_quat().reshape(len(faces), 4, 4)
+    return q * np.where(q[..., 3:] < 0, -1.0, 1.0)
+
+
+def _quat(q) -> pb.Quat:
+    return pb.Quat(x=q[0], y=q[1], z=q[2], w=q[3])
+
+
+def face(weights, quats) -> pb.Face:
+    """One frame's face: weights (K,) and the (4, 4) quaternions of `face_quaternions`."""
+    jaw, head, left, right = np.asarray(quats, np.float64).tolist()
+    return pb.Face(weights=np.asarray(weights, np.float32).tolist(), jaw=_quat(jaw),
+                   head=_quat(head), left_eye=_quat(left), right_eye=_quat(right))
+
+
+def frame(index: int, fps: float, quats=None, transl=None, joints=None, confidence=None,
+          face_msg: pb.Face | None = None) -> pb.Frame:
+    """One frame: rotations (55, 4) + root translation, and/or keypoints (50, 3) + confidence,
+    and the face when given."""
     msg = pb.Frame(index=index, time_code=index / fps)
+    if face_msg is not None:
+        msg.face.CopyFrom(face_msg)
     if quats is not None:
         msg.root_translation.CopyFrom(pb.Vec3(x=float(transl[0]), y=float(transl[1]), z=float(transl[2])))
         msg.rotations.extend(pb.Quat(x=q[0], y=q[1], z=q[2], w=q[3]) for q in quats.tolist())

@@ -35,9 +35,10 @@ class Job:
     """One started stream: its header, its frame iterator and, for rotations, its fitter."""
 
     def __init__(self, header: pb.Header, info: StreamInfo, frames: Iterator[Frame], fitter,
-                 payload: int):
+                 payload: int, face: bool = False):
         self.header, self.info, self.frames, self.fitter = header, info, frames, fitter
         self.keypoints = payload != pb.PAYLOAD_ROTATIONS
+        self.face = face  # frames carry the face (the header names it)
         self.index = 0
         self.lock = threading.Lock()  # close() waits for a chunk still running in another thread
 
@@ -52,11 +53,18 @@ class Job:
 
     def pack(self, frames: list[Frame], motions=None) -> list[pb.Frame]:
         """Wire frames from generated frames and, for rotations, their fitted motion frames."""
-        quats = transl = [None] * len(frames)
+        quats = transl = faces = [None] * len(frames)
+        face = self.face and bool(frames) and all(f.face is not None for f in frames)
         if motions:
+            if face:  # jaw, eyes and the head's nods and shakes, as `signllm generate` fits them
+                from retarget.face import frames_with_face
+                motions = frames_with_face(motions, [f.face for f in frames])
             quats, transl = messages.quaternions(motions), [m.transl for m in motions]
+        if face:
+            face_quats = messages.face_quaternions([f.face for f in frames])
+            faces = [messages.face(f.face.weights, q) for f, q in zip(frames, face_quats)]
         out = [messages.frame(self.index + i, self.info.fps, quats[i], transl[i],
-                              f.joints if self.keypoints else None, f.confidence)
+                              f.joints if self.keypoints else None, f.confidence, faces[i])
                for i, f in enumerate(frames)]
         self.index += len(out)
         return out
@@ -75,14 +83,18 @@ def open_job(models: Models, req: ValidRequest) -> Job:
                       prompt=req.is_prompt, frames=custom.prompt_frames if custom else None,
                       custom_model=custom is not None)
     generator = custom or models.generator(request.generator, request.mode)
+    if not req.face:
+        generator = generator.without_face()
     stream = generator.stream(request.sentence, request.language, seed=req.seed, fps=req.fps)
     body = models.body_for(req.betas)
     fitter = None
     if req.payload != pb.PAYLOAD_KEYPOINTS:
         from retarget.fit import StreamingFitter
         fitter = StreamingFitter(body, stream.info.fps)
-    header = messages.header(stream.info, req.request_id, body, req.payload, request.coverage.label)
-    return Job(header, stream.info, iter(stream.frames), fitter, req.payload)
+    face = req.face and stream.info.face_names is not None
+    header = messages.header(stream.info, req.request_id, body, req.payload, request.coverage.label,
+                             face=face)
+    return Job(header, stream.info, iter(stream.frames), fitter, req.payload, face)
 
 
 def fit_chunks(items: list[tuple[Job, list[Frame]]]) -> list[list[pb.Frame]]:

@@ -87,6 +87,11 @@ class Generator:
                seed: int | None = None, fps: float | None = None) -> GenerationStream:
         raise NotImplementedError
 
+    def without_face(self) -> "Generator":
+        """This generator with its face channel off (a server request's `no_face`); itself when
+        it makes no face."""
+        return self
+
     def generate(self, sentence: str, language: str | Language, **options) -> PoseSequence:
         """`stream` collected; `language` may also be a name here (a convenience for scripts)."""
         return self.stream(sentence, get_language(language), **options).collect()

@@ -23,6 +23,7 @@ blinks on those spans; each word's report says how it was mouthed.
 """
 from __future__ import annotations
 
+import copy
 import csv
 import importlib.util
 import logging
@@ -315,6 +316,17 @@ class LexiconGenerator(Generator):
         self.timing = timing
         self.fps = fps
         self.face = (face if isinstance(face, FaceOptions) else FaceOptions()) if face else None
+        self._faceless: LexiconGenerator | None = None
+
+    def without_face(self) -> "LexiconGenerator":
+        """The same generator (sharing its lexicons) with the face off, made once."""
+        if self.face is None:
+            return self
+        if self._faceless is None:
+            faceless = copy.copy(self)
+            faceless.face, faceless._faceless = None, faceless
+            self._faceless = faceless
+        return self._faceless
 
     def describe(self) -> str:
         sources = [f"lexicon {self.user.folder}"] if self.user else []

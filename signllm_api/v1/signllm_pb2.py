@@ -24,45 +24,47 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1csignllm_api/v1/signllm.proto\x12\nsignllm.v1\"\xf7\x01\n\x0fGenerateRequest\x12\x0e\n\x04text\x18\x01 \x01(\tH\x00\x12\x10\n\x06prompt\x18\x02 \x01(\tH\x00\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x0c\n\x04mode\x18\x04 \x01(\t\x12\x11\n\tgenerator\x18\x05 \x01(\t\x12$\n\x07payload\x18\x06 \x01(\x0e\x32\x13.signllm.v1.Payload\x12\x0b\n\x03\x66ps\x18\x07 \x01(\x02\x12\"\n\x06pacing\x18\x08 \x01(\x0e\x32\x12.signllm.v1.Pacing\x12\r\n\x05\x62\x65tas\x18\t \x03(\x02\x12\x12\n\nrequest_id\x18\n \x01(\t\x12\x0c\n\x04seed\x18\x0b \x01(\x04\x42\x07\n\x05input\"\'\n\x04Vec3\x12\t\n\x01x\x18\x01 \x01(\x02\x12\t\n\x01y\x18\x02 \x01(\x02\x12\t\n\x01z\x18\x03 \x01(\x02\"2\n\x04Quat\x12\t\n\x01x\x18\x01 \x01(\x02\x12\t\n\x01y\x18\x02 \x01(\x02\x12\t\n\x01z\x18\x03 \x01(\x02\x12\t\n\x01w\x18\x04 \x01(\x02\"X\n\x08Skeleton\x12\x13\n\x0bjoint_names\x18\x01 \x03(\t\x12\x0f\n\x07parents\x18\x02 \x03(\x05\x12&\n\x0crest_offsets\x18\x03 \x03(\x0b\x32\x10.signllm.v1.Vec3\"\xaf\x02\n\x06Header\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x15\n\rlanguage_name\x18\x03 \x01(\t\x12\x0b\n\x03\x66ps\x18\x04 \x01(\x02\x12\x11\n\tgenerator\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\x12\x0c\n\x04mode\x18\x07 \x01(\t\x12\x0c\n\x04text\x18\x08 \x01(\t\x12\x11\n\tlanggloss\x18\t \x01(\t\x12&\n\x08skeleton\x18\n \x01(\x0b\x32\x14.signllm.v1.Skeleton\x12\x16\n\x0ekeypoint_names\x18\x0b \x03(\t\x12\x13\n\x0b\x63oordinates\x18\x0c \x01(\t\x12\r\n\x05\x62\x65tas\x18\r \x03(\x02\x12\x10\n\x08\x63overage\x18\x0e \x01(\t\x12\x14\n\x0cword_reports\x18\x0f \x03(\t\"\xc7\x01\n\x05\x46rame\x12\r\n\x05index\x18\x01 \x01(\r\x12\x11\n\ttime_code\x18\x02 \x01(\x01\x12*\n\x10root_translation\x18\x03 \x01(\x0b\x32\x10.signllm.v1.Vec3\x12#\n\trotations\x18\x04 \x03(\x0b\x32\x10.signllm.v1.Quat\x12#\n\tkeypoints\x18\x05 \x03(\x0b\x32\x10.signllm.v1.Vec3\x12\x12\n\nconfidence\x18\x06 \x03(\x02\x12\x12\n\nexpression\x18\x07 \x03(\x02\"\xc6\x01\n\x06Status\x12%\n\x04\x63ode\x18\x01 \x01(\x0e\x32\x17.signllm.v1.Status.Code\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0b\x66rames_sent\x18\x03 \x01(\r\x12\x1d\n\x15time_to_first_frame_s\x18\x04 \x01(\x01\x12\x0f\n\x07total_s\x18\x05 \x01(\x01\x12\x12\n\nduration_s\x18\x06 \x01(\x01\"+\n\x04\x43ode\x12\x0b\n\x07SUCCESS\x10\x00\x12\x0b\n\x07WARNING\x10\x01\x12\t\n\x05\x45RROR\x10\x02\"\x8d\x01\n\x10GenerateResponse\x12$\n\x06header\x18\x01 \x01(\x0b\x32\x12.signllm.v1.HeaderH\x00\x12\"\n\x05\x66rame\x18\x02 \x01(\x0b\x32\x11.signllm.v1.FrameH\x00\x12$\n\x06status\x18\x03 \x01(\x0b\x32\x12.signllm.v1.StatusH\x00\x42\t\n\x07message\"\x16\n\x14ListLanguagesRequest\"\x8c\x01\n\x0cLanguageInfo\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0csignllm_name\x18\x03 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x04 \x01(\t\x12\r\n\x05label\x18\x05 \x01(\t\x12\x0c\n\x04note\x18\x06 \x01(\t\x12\x0e\n\x06models\x18\x07 \x03(\t\x12\x0f\n\x07\x61liases\x18\x08 \x03(\t\"D\n\x15ListLanguagesResponse\x12+\n\tlanguages\x18\x01 \x03(\x0b\x32\x18.signllm.v1.LanguageInfo\"6\n\x10GetAvatarRequest\x12\r\n\x05\x62\x65tas\x18\x01 \x03(\x02\x12\x13\n\x0binclude_glb\x18\x02 \x01(\x08\"\x92\x01\n\x11GetAvatarResponse\x12&\n\x08skeleton\x18\x01 \x01(\x0b\x32\x14.signllm.v1.Skeleton\x12%\n\x0brest_joints\x18\x02 \x03(\x0b\x32\x10.signllm.v1.Vec3\x12\x0c\n\x04\x62ody\x18\x03 \x01(\t\x12\x0b\n\x03glb\x18\x04 \x01(\x0c\x12\x13\n\x0b\x63oordinates\x18\x05 \x01(\t*.\n\x06Pacing\x12\x0f\n\x0bPACING_FAST\x10\x00\x12\x13\n\x0fPACING_REALTIME\x10\x01*I\n\x07Payload\x12\x15\n\x11PAYLOAD_ROTATIONS\x10\x00\x12\x15\n\x11PAYLOAD_KEYPOINTS\x10\x01\x12\x10\n\x0cPAYLOAD_BOTH\x10\x02\x32\xf2\x01\n\x07SignLLM\x12G\n\x08Generate\x12\x1b.signllm.v1.GenerateRequest\x1a\x1c.signllm.v1.GenerateResponse0\x01\x12T\n\rListLanguages\x12 .signllm.v1.ListLanguagesRequest\x1a!.signllm.v1.ListLanguagesResponse\x12H\n\tGetAvatar\x12\x1c.signllm.v1.GetAvatarRequest\x1a\x1d.signllm.v1.GetAvatarResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1csignllm_api/v1/signllm.proto\x12\nsignllm.v1\"\x88\x02\n\x0fGenerateRequest\x12\x0e\n\x04text\x18\x01 \x01(\tH\x00\x12\x10\n\x06prompt\x18\x02 \x01(\tH\x00\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x0c\n\x04mode\x18\x04 \x01(\t\x12\x11\n\tgenerator\x18\x05 \x01(\t\x12$\n\x07payload\x18\x06 \x01(\x0e\x32\x13.signllm.v1.Payload\x12\x0b\n\x03\x66ps\x18\x07 \x01(\x02\x12\"\n\x06pacing\x18\x08 \x01(\x0e\x32\x12.signllm.v1.Pacing\x12\r\n\x05\x62\x65tas\x18\t \x03(\x02\x12\x12\n\nrequest_id\x18\n \x01(\t\x12\x0c\n\x04seed\x18\x0b \x01(\x04\x12\x0f\n\x07no_face\x18\x0c \x01(\x08\x42\x07\n\x05input\"\'\n\x04Vec3\x12\t\n\x01x\x18\x01 \x01(\x02\x12\t\n\x01y\x18\x02 \x01(\x02\x12\t\n\x01z\x18\x03 \x01(\x02\"2\n\x04Quat\x12\t\n\x01x\x18\x01 \x01(\x02\x12\t\n\x01y\x18\x02 \x01(\x02\x12\t\n\x01z\x18\x03 \x01(\x02\x12\t\n\x01w\x18\x04 \x01(\x02\"X\n\x08Skeleton\x12\x13\n\x0bjoint_names\x18\x01 \x03(\t\x12\x0f\n\x07parents\x18\x02 \x03(\x05\x12&\n\x0crest_offsets\x18\x03 \x03(\x0b\x32\x10.signllm.v1.Vec3\"\xc3\x02\n\x06Header\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x15\n\rlanguage_name\x18\x03 \x01(\t\x12\x0b\n\x03\x66ps\x18\x04 \x01(\x02\x12\x11\n\tgenerator\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\x12\x0c\n\x04mode\x18\x07 \x01(\t\x12\x0c\n\x04text\x18\x08 \x01(\t\x12\x11\n\tlanggloss\x18\t \x01(\t\x12&\n\x08skeleton\x18\n \x01(\x0b\x32\x14.signllm.v1.Skeleton\x12\x16\n\x0ekeypoint_names\x18\x0b \x03(\t\x12\x13\n\x0b\x63oordinates\x18\x0c \x01(\t\x12\r\n\x05\x62\x65tas\x18\r \x03(\x02\x12\x10\n\x08\x63overage\x18\x0e \x01(\t\x12\x14\n\x0cword_reports\x18\x0f \x03(\t\x12\x12\n\nface_names\x18\x10 \x03(\t\"\x9f\x01\n\x04\x46\x61\x63\x65\x12\x0f\n\x07weights\x18\x01 \x03(\x02\x12\x1d\n\x03jaw\x18\x02 \x01(\x0b\x32\x10.signllm.v1.Quat\x12\x1e\n\x04head\x18\x03 \x01(\x0b\x32\x10.signllm.v1.Quat\x12\"\n\x08left_eye\x18\x04 \x01(\x0b\x32\x10.signllm.v1.Quat\x12#\n\tright_eye\x18\x05 \x01(\x0b\x32\x10.signllm.v1.Quat\"\xe7\x01\n\x05\x46rame\x12\r\n\x05index\x18\x01 \x01(\r\x12\x11\n\ttime_code\x18\x02 \x01(\x01\x12*\n\x10root_translation\x18\x03 \x01(\x0b\x32\x10.signllm.v1.Vec3\x12#\n\trotations\x18\x04 \x03(\x0b\x32\x10.signllm.v1.Quat\x12#\n\tkeypoints\x18\x05 \x03(\x0b\x32\x10.signllm.v1.Vec3\x12\x12\n\nconfidence\x18\x06 \x03(\x02\x12\x12\n\nexpression\x18\x07 \x03(\x02\x12\x1e\n\x04\x66\x61\x63\x65\x18\x08 \x01(\x0b\x32\x10.signllm.v1.Face\"\xc6\x01\n\x06Status\x12%\n\x04\x63ode\x18\x01 \x01(\x0e\x32\x17.signllm.v1.Status.Code\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0b\x66rames_sent\x18\x03 \x01(\r\x12\x1d\n\x15time_to_first_frame_s\x18\x04 \x01(\x01\x12\x0f\n\x07total_s\x18\x05 \x01(\x01\x12\x12\n\nduration_s\x18\x06 \x01(\x01\"+\n\x04\x43ode\x12\x0b\n\x07SUCCESS\x10\x00\x12\x0b\n\x07WARNING\x10\x01\x12\t\n\x05\x45RROR\x10\x02\"\x8d\x01\n\x10GenerateResponse\x12$\n\x06header\x18\x01 \x01(\x0b\x32\x12.signllm.v1.HeaderH\x00\x12\"\n\x05\x66rame\x18\x02 \x01(\x0b\x32\x11.signllm.v1.FrameH\x00\x12$\n\x06status\x18\x03 \x01(\x0b\x32\x12.signllm.v1.StatusH\x00\x42\t\n\x07message\"\x16\n\x14ListLanguagesRequest\"\x8c\x01\n\x0cLanguageInfo\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0csignllm_name\x18\x03 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x04 \x01(\t\x12\r\n\x05label\x18\x05 \x01(\t\x12\x0c\n\x04note\x18\x06 \x01(\t\x12\x0e\n\x06models\x18\x07 \x03(\t\x12\x0f\n\x07\x61liases\x18\x08 \x03(\t\"D\n\x15ListLanguagesResponse\x12+\n\tlanguages\x18\x01 \x03(\x0b\x32\x18.signllm.v1.LanguageInfo\"6\n\x10GetAvatarRequest\x12\r\n\x05\x62\x65tas\x18\x01 \x03(\x02\x12\x13\n\x0binclude_glb\x18\x02 \x01(\x08\"\x92\x01\n\x11GetAvatarResponse\x12&\n\x08skeleton\x18\x01 \x01(\x0b\x32\x14.signllm.v1.Skeleton\x12%\n\x0brest_joints\x18\x02 \x03(\x0b\x32\x10.signllm.v1.Vec3\x12\x0c\n\x04\x62ody\x18\x03 \x01(\t\x12\x0b\n\x03glb\x18\x04 \x01(\x0c\x12\x13\n\x0b\x63oordinates\x18\x05 \x01(\t*.\n\x06Pacing\x12\x0f\n\x0bPACING_FAST\x10\x00\x12\x13\n\x0fPACING_REALTIME\x10\x01*I\n\x07Payload\x12\x15\n\x11PAYLOAD_ROTATIONS\x10\x00\x12\x15\n\x11PAYLOAD_KEYPOINTS\x10\x01\x12\x10\n\x0cPAYLOAD_BOTH\x10\x02\x32\xf2\x01\n\x07SignLLM\x12G\n\x08Generate\x12\x1b.signllm.v1.GenerateRequest\x1a\x1c.signllm.v1.GenerateResponse0\x01\x12T\n\rListLanguages\x12 .signllm.v1.ListLanguagesRequest\x1a!.signllm.v1.ListLanguagesResponse\x12H\n\tGetAvatar\x12\x1c.signllm.v1.GetAvatarRequest\x1a\x1d.signllm.v1.GetAvatarResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'signllm_api.v1.signllm_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PACING']._serialized_start=1772
-  _globals['_PACING']._serialized_end=1818
-  _globals['_PAYLOAD']._serialized_start=1820
-  _globals['_PAYLOAD']._serialized_end=1893
+  _globals['_PACING']._serialized_start=2003
+  _globals['_PACING']._serialized_end=2049
+  _globals['_PAYLOAD']._serialized_start=2051
+  _globals['_PAYLOAD']._serialized_end=2124
   _globals['_GENERATEREQUEST']._serialized_start=45
-  _globals['_GENERATEREQUEST']._serialized_end=292
-  _globals['_VEC3']._serialized_start=294
-  _globals['_VEC3']._serialized_end=333
-  _globals['_QUAT']._serialized_start=335
-  _globals['_QUAT']._serialized_end=385
-  _globals['_SKELETON']._serialized_start=387
-  _globals['_SKELETON']._serialized_end=475
-  _globals['_HEADER']._serialized_start=478
-  _globals['_HEADER']._serialized_end=781
-  _globals['_FRAME']._serialized_start=784
-  _globals['_FRAME']._serialized_end=983
-  _globals['_STATUS']._serialized_start=986
-  _globals['_STATUS']._serialized_end=1184
-  _globals['_STATUS_CODE']._serialized_start=1141
-  _globals['_STATUS_CODE']._serialized_end=1184
-  _globals['_GENERATERESPONSE']._serialized_start=1187
-  _globals['_GENERATERESPONSE']._serialized_end=1328
-  _globals['_LISTLANGUAGESREQUEST']._serialized_start=1330
-  _globals['_LISTLANGUAGESREQUEST']._serialized_end=1352
-  _globals['_LANGUAGEINFO']._serialized_start=1355
-  _globals['_LANGUAGEINFO']._serialized_end=1495
-  _globals['_LISTLANGUAGESRESPONSE']._serialized_start=1497
-  _globals['_LISTLANGUAGESRESPONSE']._serialized_end=1565
-  _globals['_GETAVATARREQUEST']._serialized_start=1567
-  _globals['_GETAVATARREQUEST']._serialized_end=1621
-  _globals['_GETAVATARRESPONSE']._serialized_start=1624
-  _globals['_GETAVATARRESPONSE']._serialized_end=1770
-  _globals['_SIGNLLM']._serialized_start=1896
-  _globals['_SIGNLLM']._serialized_end=2138
+  _globals['_GENERATEREQUEST']._serialized_end=309
+  _globals['_VEC3']._serialized_start=311
+  _globals['_VEC3']._serialized_end=350
+  _globals['_QUAT']._serialized_start=352
+  _globals['_QUAT']._serialized_end=402
+  _globals['_SKELETON']._serialized_start=404
+  _globals['_SKELETON']._serialized_end=492
+  _globals['_HEADER']._serialized_start=495
+  _globals['_HEADER']._serialized_end=818
+  _globals['_FACE']._serialized_start=821
+  _globals['_FACE']._serialized_end=980
+  _globals['_FRAME']._serialized_start=983
+  _globals['_FRAME']._serialized_end=1214
+  _globals['_STATUS']._serialized_start=1217
+  _globals['_STATUS']._serialized_end=1415
+  _globals['_STATUS_CODE']._serialized_start=1372
+  _globals['_STATUS_CODE']._serialized_end=1415
+  _globals['_GENERATERESPONSE']._serialized_start=1418
+  _globals['_GENERATERESPONSE']._serialized_end=1559
+  _globals['_LISTLANGUAGESREQUEST']._serialized_start=1561
+  _globals['_LISTLANGUAGESREQUEST']._serialized_end=1583
+  _globals['_LANGUAGEINFO']._serialized_start=1586
+  _globals['_LANGUAGEINFO']._serialized_end=1726
+  _globals['_LISTLANGUAGESRESPONSE']._serialized_start=1728
+  _globals['_LISTLANGUAGESRESPONSE']._serialized_end=1796
+  _globals['_GETAVATARREQUEST']._serialized_start=1798
+  _globals['_GETAVATARREQUEST']._serialized_end=1852
+  _globals['_GETAVATARRESPONSE']._serialized_start=1855
+  _globals['_GETAVATARRESPONSE']._serialized_end=2001
+  _globals['_SIGNLLM']._serialized_start=2127
+  _globals['_SIGNLLM']._serialized_end=2369
 # @@protoc_insertion_point(module_scope)

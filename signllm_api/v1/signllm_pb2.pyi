@@ -24,7 +24,7 @@ PAYLOAD_KEYPOINTS: Payload
 PAYLOAD_BOTH: Payload
 
 class GenerateRequest(_message.Message):
-    __slots__ = ("text", "prompt", "language", "mode", "generator", "payload", "fps", "pacing", "betas", "request_id", "seed")
+    __slots__ = ("text", "prompt", "language", "mode", "generator", "payload", "fps", "pacing", "betas", "request_id", "seed", "no_face")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     PROMPT_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
@@ -36,6 +36,7 @@ class GenerateRequest(_message.Message):
     BETAS_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     SEED_FIELD_NUMBER: _ClassVar[int]
+    NO_FACE_FIELD_NUMBER: _ClassVar[int]
     text: str
     prompt: str
     language: str
@@ -47,7 +48,8 @@ class GenerateRequest(_message.Message):
     betas: _containers.RepeatedScalarFieldContainer[float]
     request_id: str
     seed: int
-    def __init__(self, text: _Optional[str] = ..., prompt: _Optional[str] = ..., language: _Optional[str] = ..., mode: _Optional[str] = ..., generator: _Optional[str] = ..., payload: _Optional[_Union[Payload, str]] = ..., fps: _Optional[float] = ..., pacing: _Optional[_Union[Pacing, str]] = ..., betas: _Optional[_Iterable[float]] = ..., request_id: _Optional[str] = ..., seed: _Optional[int] = ...) -> None: ...
+    no_face: bool
+    def __init__(self, text: _Optional[str] = ..., prompt: _Optional[str] = ..., language: _Optional[str] = ..., mode: _Optional[str] = ..., generator: _Optional[str] = ..., payload: _Optional[_Union[Payload, str]] = ..., fps: _Optional[float] = ..., pacing: _Optional[_Union[Pacing, str]] = ..., betas: _Optional[_Iterable[float]] = ..., request_id: _Optional[str] = ..., seed: _Optional[int] = ..., no_face: _Optional[bool] = ...) -> None: ...
 
 class Vec3(_message.Message):
     __slots__ = ("x", "y", "z")
@@ -82,7 +84,7 @@ class Skeleton(_message.Message):
     def __init__(self, joint_names: _Optional[_Iterable[str]] = ..., parents: _Optional[_Iterable[int]] = ..., rest_offsets: _Optional[_Iterable[_Union[Vec3, _Mapping]]] = ...) -> None: ...
 
 class Header(_message.Message):
-    __slots__ = ("request_id", "language", "language_name", "fps", "generator", "model", "mode", "text", "langgloss", "skeleton", "keypoint_names", "coordinates", "betas", "coverage", "word_reports")
+    __slots__ = ("request_id", "language", "language_name", "fps", "generator", "model", "mode", "text", "langgloss", "skeleton", "keypoint_names", "coordinates", "betas", "coverage", "word_reports", "face_names")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -98,6 +100,7 @@ class Header(_message.Message):
     BETAS_FIELD_NUMBER: _ClassVar[int]
     COVERAGE_FIELD_NUMBER: _ClassVar[int]
     WORD_REPORTS_FIELD_NUMBER: _ClassVar[int]
+    FACE_NAMES_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     language: str
     language_name: str
@@ -113,10 +116,25 @@ class Header(_message.Message):
     betas: _containers.RepeatedScalarFieldContainer[float]
     coverage: str
     word_reports: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, request_id: _Optional[str] = ..., language: _Optional[str] = ..., language_name: _Optional[str] = ..., fps: _Optional[float] = ..., generator: _Optional[str] = ..., model: _Optional[str] = ..., mode: _Optional[str] = ..., text: _Optional[str] = ..., langgloss: _Optional[str] = ..., skeleton: _Optional[_Union[Skeleton, _Mapping]] = ..., keypoint_names: _Optional[_Iterable[str]] = ..., coordinates: _Optional[str] = ..., betas: _Optional[_Iterable[float]] = ..., coverage: _Optional[str] = ..., word_reports: _Optional[_Iterable[str]] = ...) -> None: ...
+    face_names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, request_id: _Optional[str] = ..., language: _Optional[str] = ..., language_name: _Optional[str] = ..., fps: _Optional[float] = ..., generator: _Optional[str] = ..., model: _Optional[str] = ..., mode: _Optional[str] = ..., text: _Optional[str] = ..., langgloss: _Optional[str] = ..., skeleton: _Optional[_Union[Skeleton, _Mapping]] = ..., keypoint_names: _Optional[_Iterable[str]] = ..., coordinates: _Optional[str] = ..., betas: _Optional[_Iterable[float]] = ..., coverage: _Optional[str] = ..., word_reports: _Optional[_Iterable[str]] = ..., face_names: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class Face(_message.Message):
+    __slots__ = ("weights", "jaw", "head", "left_eye", "right_eye")
+    WEIGHTS_FIELD_NUMBER: _ClassVar[int]
+    JAW_FIELD_NUMBER: _ClassVar[int]
+    HEAD_FIELD_NUMBER: _ClassVar[int]
+    LEFT_EYE_FIELD_NUMBER: _ClassVar[int]
+    RIGHT_EYE_FIELD_NUMBER: _ClassVar[int]
+    weights: _containers.RepeatedScalarFieldContainer[float]
+    jaw: Quat
+    head: Quat
+    left_eye: Quat
+    right_eye: Quat
+    def __init__(self, weights: _Optional[_Iterable[float]] = ..., jaw: _Optional[_Union[Quat, _Mapping]] = ..., head: _Optional[_Union[Quat, _Mapping]] = ..., left_eye: _Optional[_Union[Quat, _Mapping]] = ..., right_eye: _Optional[_Union[Quat, _Mapping]] = ...) -> None: ...
 
 class Frame(_message.Message):
-    __slots__ = ("index", "time_code", "root_translation", "rotations", "keypoints", "confidence", "expression")
+    __slots__ = ("index", "time_code", "root_translation", "rotations", "keypoints", "confidence", "expression", "face")
     INDEX_FIELD_NUMBER: _ClassVar[int]
     TIME_CODE_FIELD_NUMBER: _ClassVar[int]
     ROOT_TRANSLATION_FIELD_NUMBER: _ClassVar[int]
@@ -124,6 +142,7 @@ class Frame(_message.Message):
     KEYPOINTS_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     EXPRESSION_FIELD_NUMBER: _ClassVar[int]
+    FACE_FIELD_NUMBER: _ClassVar[int]
     index: int
     time_code: float
     root_translation: Vec3
@@ -131,7 +150,8 @@ class Frame(_message.Message):
     keypoints: _containers.RepeatedCompositeFieldContainer[Vec3]
     confidence: _containers.RepeatedScalarFieldContainer[float]
     expression: _containers.RepeatedScalarFieldContainer[float]
-    def __init__(self, index: _Optional[int] = ..., time_code: _Optional[float] = ..., root_translation: _Optional[_Union[Vec3, _Mapping]] = ..., rotations: _Optional[_Iterable[_Union[Quat, _Mapping]]] = ..., keypoints: _Optional[_Iterable[_Union[Vec3, _Mapping]]] = ..., confidence: _Optional[_Iterable[float]] = ..., expression: _Optional[_Iterable[float]] = ...) -> None: ...
+    face: Face
+    def __init__(self, index: _Optional[int] = ..., time_code: _Optional[float] = ..., root_translation: _Optional[_Union[Vec3, _Mapping]] = ..., rotations: _Optional[_Iterable[_Union[Quat, _Mapping]]] = ..., keypoints: _Optional[_Iterable[_Union[Vec3, _Mapping]]] = ..., confidence: _Optional[_Iterable[float]] = ..., expression: _Optional[_Iterable[float]] = ..., face: _Optional[_Union[Face, _Mapping]] = ...) -> None: ...
 
 class Status(_message.Message):
     __slots__ = ("code", "message", "frames_sent", "time_to_first_frame_s", "total_s", "duration_s")
