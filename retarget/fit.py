@@ -517,6 +517,15 @@ class StreamingFitter:
         self.filter = OneEuro(self.fps, **STREAM)
 
     def _filled(self, joints: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(filled keypoints (T, 50, 3), valid masks (T, 50)) of a chunk; updates the held state
+        frame by frame, then lifts and pushes the chunk out of the body at once (the volume
+        test is the costly part, and it is the same per frame)."""
+        held = [self._held(j, c) for j, c in zip(joints, confidence)]
+        K = np.stack([k for k, _ in held])
+        return (_lifted_outside(K, self.depth_known, self.rest_kp, self.volume, self.opts),
+                np.stack([v for _, v in held]))
+
+    def _held(self, joints: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(filled keypoints (50, 3), valid mask) for one frame; updates the held state."""
         joints = np.asarray(joints, np.float64).reshape(50, 3)
         confidence = np.asarray(confidence, np.float64).reshape(50)
@@ -535,14 +544,13 @@ class StreamingFitter:
         self.seen |= valid
         self.last = K
         self.since = np.where(valid, 0, self.since + 1)
-        if self.opts.rest_ease > 0:  # held too long or never seen: the arm goes to rest
-            K, rested = rest_missing_arms(K[None], (self.since <= self.opts.rest_ease)[None],
-                                          self.rest_pose, 0)
+        recent = self.since <= self.opts.rest_ease
+        if self.opts.rest_ease > 0 and not recent.all():  # held too long or never seen: rest
+            K, rested = rest_missing_arms(K[None], recent[None], self.rest_pose, 0)
             K = K[0]
             self.seen |= rested[0]
         if self.opts.one_euro:
             K = self.filter.step(K, np.where(valid, confidence, 0.0) + 0.02)
-        K = _lifted_outside(K[None], self.depth_known, self.rest_kp, self.volume, self.opts)[0]
         return K, valid
 
     def push_many(self, joints: np.ndarray, confidence: np.ndarray) -> list[MotionFrame]:
@@ -561,7 +569,8 @@ class StreamingFitter:
         return frames
 
     def push(self, joints: np.ndarray, confidence: np.ndarray) -> MotionFrame:
-        K, valid = self._filled(joints, confidence)
+        K, valid = self._filled(np.asarray(joints)[None], np.asarray(confidence)[None])
+        K, valid = K[0], valid[0]
         L, transl = analytic_pose(K[None], self.seen, self.rest, self.offsets)
         hist = np.stack(self.history) if len(self.history) == 2 else None
         if self.opts.iterations > 0:
@@ -593,7 +602,7 @@ def push_batch(fitters: list[StreamingFitter], joints: list[np.ndarray],
         if fitter.opts.iterations > 0 or len(j) == 0:
             out[i] = [fitter.push(jj, cc) for jj, cc in zip(j, c)]
             continue
-        K = np.stack([fitter._filled(jj, cc)[0] for jj, cc in zip(j, c)])
+        K = fitter._filled(j, c)[0]
         key = (id(fitter.body), fitter.seen.tobytes(), fitter.opts.max_speed / fitter.fps)
         groups.setdefault(key, []).append((i, K))
     for items in groups.values():
