@@ -517,16 +517,25 @@ class StreamingFitter:
         self.filter = OneEuro(self.fps, **STREAM)
 
     def _filled(self, joints: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(filled keypoints (T, 50, 3), valid masks (T, 50)) of a chunk; updates the held state
-        frame by frame, then lifts and pushes the chunk out of the body at once (the volume
-        test is the costly part, and it is the same per frame)."""
+        """(filled keypoints (T, 50, 3), valid masks (T, 50)) of a chunk. The held state moves
+        frame by frame; the rest for long-missing arms, and the lift and push out of the body,
+        run on the whole chunk at once (per frame they were most of a stream's cost); the One
+        Euro filter, which has state, runs frame by frame between them."""
         held = [self._held(j, c) for j, c in zip(joints, confidence)]
-        K = np.stack([k for k, _ in held])
-        return (_lifted_outside(K, self.depth_known, self.rest_kp, self.volume, self.opts),
-                np.stack([v for _, v in held]))
+        K = np.stack([k for k, _, _ in held])
+        valid = np.stack([v for _, v, _ in held])
+        recent = np.stack([r for _, _, r in held])
+        if self.opts.rest_ease > 0 and not recent.all():  # held too long or never seen: rest
+            K, rested = rest_missing_arms(K, recent, self.rest_pose, 0)
+            self.seen |= rested.any(0)
+        if self.opts.one_euro:
+            weights = np.where(valid, np.asarray(confidence, np.float64).reshape(-1, 50), 0.0)
+            K = np.stack([self.filter.step(k, w + 0.02) for k, w in zip(K, weights)])
+        return _lifted_outside(K, self.depth_known, self.rest_kp, self.volume, self.opts), valid
 
-    def _held(self, joints: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(filled keypoints (50, 3), valid mask) for one frame; updates the held state."""
+    def _held(self, joints: np.ndarray, confidence: np.ndarray):
+        """(held keypoints (50, 3), valid mask, seen recently mask) of one frame; updates the
+        held state."""
         joints = np.asarray(joints, np.float64).reshape(50, 3)
         confidence = np.asarray(confidence, np.float64).reshape(50)
         valid = (confidence >= self.opts.min_confidence) & np.isfinite(joints).all(-1)
@@ -544,14 +553,7 @@ class StreamingFitter:
         self.seen |= valid
         self.last = K
         self.since = np.where(valid, 0, self.since + 1)
-        recent = self.since <= self.opts.rest_ease
-        if self.opts.rest_ease > 0 and not recent.all():  # held too long or never seen: rest
-            K, rested = rest_missing_arms(K[None], recent[None], self.rest_pose, 0)
-            K = K[0]
-            self.seen |= rested[0]
-        if self.opts.one_euro:
-            K = self.filter.step(K, np.where(valid, confidence, 0.0) + 0.02)
-        return K, valid
+        return K, valid, self.since <= self.opts.rest_ease
 
     def push_many(self, joints: np.ndarray, confidence: np.ndarray) -> list[MotionFrame]:
         """Several frames (T, 50, 3) in one batched solve: the per-frame solve is dominated by

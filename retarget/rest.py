@@ -44,22 +44,27 @@ def rest_missing_arms(K: np.ndarray, valid: np.ndarray, rest_kp: np.ndarray,
     """Arm keypoints missing for more than `ease` frames on either side of a frame get the rest
     pose there (anchored on the nearest seen joint up the arm); returns (K, valid)."""
     K, valid = K.copy(), valid.copy()
-    T = len(K)
-    t = np.arange(T)
+    if valid.all():
+        return K, valid
     for shoulder, elbow, wrist, hand in _CHAINS.values():
         anchor_ok = valid[:, shoulder] | valid[:, NECK]
-        for j in [elbow, wrist] + hand:
-            ok = valid[:, j]
+        for joints, parent in (([elbow], shoulder), ([wrist], elbow), (hand, wrist)):
+            ok = valid[:, joints]
             if ok.all():
                 continue
-            seen = t[ok]
-            far = np.full(T, True) if not len(seen) else \
-                np.abs(t[:, None] - seen[None]).min(1) > ease
-            put = far & anchor_ok
-            parent = elbow if j == wrist else wrist if j in hand else shoulder
+            put = (_gap(ok) > ease) & anchor_ok[:, None]
             base = np.where(valid[:, parent, None], K[:, parent], np.where(
                 valid[:, shoulder, None], K[:, shoulder] + rest_kp[parent] - rest_kp[shoulder],
                 K[:, NECK] + rest_kp[parent]))
-            K[put, j] = base[put] + rest_kp[j] - rest_kp[parent]
-            valid[put, j] = True
+            filled = base[:, None] + rest_kp[joints] - rest_kp[parent]
+            K[:, joints] = np.where(put[..., None], filled, K[:, joints])
+            valid[:, joints] |= put
     return K, valid
+
+
+def _gap(ok: np.ndarray) -> np.ndarray:
+    """(T, J) frames from each frame to the nearest frame where the joint is seen (inf: never)."""
+    t = np.arange(len(ok), dtype=float)[:, None]
+    before = np.maximum.accumulate(np.where(ok, t, -np.inf), axis=0)
+    after = np.minimum.accumulate(np.where(ok, t, np.inf)[::-1], axis=0)[::-1]
+    return np.minimum(t - before, after - t)
