@@ -127,3 +127,12 @@ def test_a_finger_direction_between_two_is_half_way():
     finger = hand[9] - hand[0]
     finger /= np.linalg.norm(finger)
     assert finger[1] > 0.6 and finger[2] > 0.6     # up and out, at about 45 degrees
+
+
+def test_mirrored_hands_at_one_central_site_meet_and_do_not_cross():
+    # HAUS: flat hands, fingers out and toward each other, touching at the shoulders: a roof
+    seq = synthesise(sign("symmlr flathand extfingeruo between extfingerol palmdl touch shoulders"))
+    j = seq.joints[2]
+    right, left = j[29:50, 0], j[8:29, 0]
+    assert right.max() <= 1e-3 and left.min() >= -1e-3      # each hand stays on its side (1 mm)
+    assert right.max() > -0.01 and left.min() < 0.01        # and they meet at the midline

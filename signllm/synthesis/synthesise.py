@@ -526,6 +526,16 @@ def _on_other_hand(dom: _Hand, other: _Hand, sign: d.SignDescription, body: Body
     dom.states[-1] = replace(dom.last, point=point)
 
 
+def _meet_at_midline(dom: _Hand, other: _Hand, body: Body) -> None:
+    """Mirrored hands placed at one central site meet at the body's midline instead of
+    passing through each other (HAUS: the fingertips touch, they do not cross)."""
+    _, points = _hand_joints([dom.last], body, right=True)
+    crossing = float(points[0, :, 0].max())       # the dominant (right) hand lives at -X
+    if crossing > 0:
+        dom.states[-1] = replace(dom.last, point=dom.last.point - [crossing, 0, 0])
+        other.states[-1] = replace(other.last, point=other.last.point + [crossing, 0, 0])
+
+
 def rest_pose(body: Body | None = None) -> np.ndarray:
     """(50, 3) joints with both hands at rest, low in front of the body."""
     body = body or Body()
@@ -592,6 +602,8 @@ def synthesise(sign: d.SignDescription, *, fps: float = 25.0, body: Body | None 
         other = _Hand(left.place(sign.nondominant, left.place(sign.dominant, None)), fps)
     elif mirrored:
         other = _Hand(left.place(sign.dominant, None), fps)
+        if sign.symmetry == "lr" and sign.constellation is None:
+            _meet_at_midline(dom, other, body)
     else:
         other = _Hand(rest_state(body, False), fps)
     loc = sign.dominant.location
