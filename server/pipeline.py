@@ -90,7 +90,7 @@ def open_job(models: Models, req: ValidRequest) -> Job:
     fitter = None
     if req.payload != pb.PAYLOAD_KEYPOINTS:
         from retarget.fit import StreamingFitter
-        fitter = StreamingFitter(body, stream.info.fps)
+        fitter = StreamingFitter(body, stream.info.fps, depth_known=stream.info.depth_known)
     face = req.face and stream.info.face_names is not None
     header = messages.header(stream.info, req.request_id, body, req.payload, request.coverage.label,
                              face=face)

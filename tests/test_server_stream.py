@@ -334,3 +334,18 @@ def test_a_custom_checkpoint_is_one_generator_whatever_the_mode(monkeypatch):
     assert models.generator("signllm", "prompt") is models.generator("signllm", "mlsf")
     assert models.custom("signllm", "prompt") is models.generator("signllm", "mlsf")
     assert models.custom("lexicon", "mlsf") is None and len(loads) == 1
+
+
+def test_a_2d_generated_stream_is_fitted_as_2d():
+    """Fingerspelling clips carry no depth (info.depth_known False): the server's fitter must
+    infer it as `signllm generate` does, not take z = 0 as measured (the arm in the body plane)."""
+    from server.limits import ValidRequest
+    from server.pipeline import open_job
+
+    models = Models(ServerOptions(generator="lexicon"))
+    req = ValidRequest(text="hello", is_prompt=False, language="ase", generator="lexicon",
+                       mode="mlsf", payload=pb.PAYLOAD_ROTATIONS, fps=None, pacing=pb.PACING_FAST,
+                       betas=(), request_id="2d", seed=0)
+    job = open_job(models, req)
+    assert job.info.depth_known is False and job.fitter.depth_known is False
+    job.close()
