@@ -47,6 +47,8 @@ _FINGER_KPS = np.array([[_HAND_BASE[side] + k0 + i for i in range(4)]
 # Joints the optimiser may move, in tree order: all the keypoints depend on (legs, jaw and eyes
 # stay at rest and are skipped by FK while fitting).
 ACTIVE = np.array([0, 3, 6, 9, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21] + list(range(25, 55)))
+_FINGERS = np.arange(25, 55)                     # both hands' 30 finger joints
+_BODY_ACTIVE = ACTIVE[1:][ACTIVE[1:] < 25]        # spine, neck, head, arms (not the root)
 # The mannequin's betas that keypoints measure: stature, arm length, shoulder width, torso length,
 # hand size, head size (leg length and girth move no keypoint and stay at the mean).
 _MANNEQUIN_VISIBLE_BETAS = (0, 1, 2, 3, 4, 7)
@@ -66,6 +68,8 @@ class FitOptions:
     max_speed: float = 15.0       # rad/s any joint may turn (0.6 rad per frame at 25 fps): a safety net
     one_euro: bool = True         # confidence-aware One Euro filter on the keypoints (filters.py)
     smooth_rotations: float = 1.0 # Gaussian sigma (frames) over the fitted rotations (offline)
+    smooth_fingers: float = 1.7   # the same over the finger joints: their keypoints are the noisiest
+    #                               (chosen on the PHOENIX and How2Sign samples, docs/retarget.md)
     rest_ease: int = 8            # arm joints missing this many frames away rest (rest.py); 0 = off
     body_volume: bool = True      # keep hands and forearms outside the body (volume.py)
     signing_space: bool = True    # 2D input: raised hands in front of the shoulders (lifting.py)
@@ -451,8 +455,9 @@ def _solve(K, seen, weights, rest, offsets, fps: float, o: FitOptions):
     L, transl = analytic_pose(K, seen, rest, offsets, o.smooth_palm)
     if o.iterations > 0:
         L, transl = refine(L, transl, K, weights, rest, offsets, o)
-    if o.smooth_rotations > 0:
-        L[:, ACTIVE[1:]] = smooth_rotations(L[:, ACTIVE[1:]], o.smooth_rotations)
+    for joints, sigma in ((_BODY_ACTIVE, o.smooth_rotations), (_FINGERS, o.smooth_fingers)):
+        if sigma > 0:
+            L[:, joints] = smooth_rotations(L[:, joints], sigma)
     if o.max_speed > 0:
         L = rate_limit(L, o.max_speed / fps)
     return L, transl
