@@ -58,12 +58,7 @@ def body_from_args(args):
 def read_clips(args):
     from signllm.commands.info import read_input
     from signllm.errors import BadInputError
-    _, seqs = read_input(args.input, args)
-    if args.select is not None:
-        if not 0 <= args.select < len(seqs):
-            raise BadInputError(f"--select {args.select}: the input has {len(seqs)} clips",
-                                path=args.input)
-        seqs = [seqs[args.select]]
+    _, seqs = read_input(args.input, args, args.select)
     if not seqs:
         raise BadInputError("no clips in the input", path=args.input)
     from .fit import FitOptions

@@ -137,3 +137,22 @@ def test_sibling_of_other_length_names_both_files(tmp_path, phoenix):
     (tmp_path / "x.text").write_text("only one line\n")
     with pytest.raises(BadInputError, match=r"x\.text.*1 lines.*x\.skels has 5"):
         formats.read(tmp_path / "x.skels")
+
+
+def test_select_parses_one_clip_and_equals_the_full_read(shared_data, tmp_path):
+    from signllm import formats
+    from signllm.errors import BadInputError
+
+    dev = shared_data / "phoenix14t-pt-sample" / "dev.skels"
+    every = formats.read(dev)
+    [third] = formats.read(dev, select=2)
+    np.testing.assert_array_equal(third.joints, every[2].joints)
+    assert third.text == every[2].text and third.gloss == every[2].gloss
+    with pytest.raises(BadInputError, match=f"clip 9 asked for, but it has {len(every)} clips"):
+        formats.read(dev, select=9)
+    garbled = tmp_path / "g.skels"                       # a bad line that is not asked for
+    lines = dev.read_text().splitlines()
+    garbled.write_text(lines[0] + "\nnot numbers\n")
+    assert formats.read(garbled, select=0)[0].num_frames == every[0].num_frames
+    with pytest.raises(BadInputError, match="line 2"):
+        formats.read(garbled)

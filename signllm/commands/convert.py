@@ -49,12 +49,7 @@ def run(args) -> int:
     if not out_fmt.writable:
         raise BadInputError(f"format {out_fmt.name!r} can be read but not written", path=output)
     check_target(output)
-    in_fmt, seqs = read_input(args.input, args)
-    if args.select is not None:
-        if not 0 <= args.select < len(seqs):
-            raise BadInputError(f"--select {args.select}: the input has {len(seqs)} clips",
-                                path=args.input)
-        seqs = [seqs[args.select]]
+    in_fmt, seqs = read_input(args.input, args, args.select)
     dropped = sorted({f for s in seqs for f in ("text", "gloss", "language", "name")
                       if getattr(s, f) is not None} - set(out_fmt.fields))
     if dropped:

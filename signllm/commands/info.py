@@ -41,14 +41,18 @@ def read_options(args) -> dict:
             "language": args.language}
 
 
-def read_input(path: str, args):
-    """(format, sequences) of one input, with the user's reading options."""
+def read_input(path: str, args, select: int | None = None):
+    """(format, sequences) of one input, with the user's reading options (only clip `select`,
+    if given: `--select` of convert and retarget)."""
     from signllm import formats
+    from signllm.errors import BadInputError
 
     fmt = formats.get_format(args.from_format) if args.from_format else \
         formats.detect_format(path)
     options = formats.options_for(fmt, read_options(args))
-    return fmt, formats.read(path, format=fmt.name, **options)
+    if select is not None and select < 0:
+        raise BadInputError(f"--select {select}: a clip index is 0 or more", path=path)
+    return fmt, formats.read(path, format=fmt.name, select=select, **options)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

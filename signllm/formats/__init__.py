@@ -42,7 +42,7 @@ FORMATS: tuple[Format, ...] = (
     Format("skels", "signllm.formats.skels", (".skels",),
            "Progressive Transformers / Prompt2Sign .skels (v1 50x3 + counter, or 2025 DWPose 384 "
            "+ counter) with .text/.gloss/.files siblings",
-           read_options=("scale", "fps", "layout", "aspect", "language"),
+           read_options=("scale", "fps", "layout", "aspect", "language", "select"),
            write_options=("scale", "counter"), fields=("text", "gloss", "name")),
     Format("pose", "signllm.formats.posefile", (".pose",),
            "pose-format .pose (MediaPipe Holistic or OpenPose header)",
@@ -131,10 +131,15 @@ def check_size(path: Path) -> None:
             "(raise it with SIGNLLM_MAX_FILE_BYTES)", path=path)
 
 
-def read(path: str | os.PathLike, format: str | None = None, **options) -> list[PoseSequence]:
+def read(path: str | os.PathLike, format: str | None = None, select: int | None = None,
+         **options) -> list[PoseSequence]:
+    """The clips of a file or folder; with `select`, only clip `select` (a reader that can, such
+    as `.skels`, then parses only that one)."""
     path = Path(path)
     check_size(path)
     fmt = get_format(format) if format else detect_format(path)
+    if select is not None and "select" in fmt.read_options:
+        options["select"] = select
     if options.get("fps") is not None:
         options["fps"] = check_fps(options["fps"], path, "--fps")
     try:
@@ -153,6 +158,11 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> list[
     except Exception as exc:  # the boundary: any library's error on a bad file
         raise BadInputError(f"not a readable {fmt.name} file ({type(exc).__name__}: "
                             f"{exc or 'no details'})", path=path) from None
+    if select is not None and "select" not in fmt.read_options:
+        if not 0 <= select < len(seqs):
+            raise BadInputError(f"clip {select} asked for, but it has {len(seqs)} clips",
+                                path=path)
+        seqs = [seqs[select]]
     for i, seq in enumerate(seqs):
         check_fps(seq.fps, path, f"sequence {i}: frame rate")
     return seqs

@@ -195,10 +195,11 @@ def _read_sibling(path: Path, expected: int, skels: Path) -> list[str | None]:
     return [line.rstrip("\r").strip() or None for line in lines]
 
 
-def _read_lines(path: Path, limit: int) -> list[tuple]:
+def _read_lines(path: Path, limit: int, select: int | None = None) -> tuple[list[tuple], int]:
     """(line number, values, counter token of the first v1 frame, first non-finite value as
-    (index, token) or None) of every line."""
-    rows, total = [], 0
+    (index, token) or None) of every line (only of line `select` + 1 if given: the others are
+    counted, not parsed), and the number of lines."""
+    rows, total, count = [], 0, 0
     with open_regular(path, limit) as handle:
         for lineno in itertools.count(1):
             raw = handle.readline(MAX_LINE_BYTES + 1)
@@ -210,25 +211,35 @@ def _read_lines(path: Path, limit: int) -> list[tuple]:
                                     len(raw) > MAX_LINE_BYTES else
                                     f"file grew past the limit of {limit:,} bytes",
                                     path=path, line=lineno)
+            count = lineno
+            if select is not None and lineno != select + 1:
+                continue
             raw = raw.rstrip(b"\r\n")
             values = _parse_line(raw, path, lineno)
             bad = np.flatnonzero(~np.isfinite(values))
             rows.append((lineno, values, _token(raw, V1_WIDTH - 1),
                          (int(bad[0]), _token(raw, int(bad[0]))) if bad.size else None))
-    if not rows:
+    if not count:
         raise BadInputError("file holds no clips", path=path)
-    return rows
+    if not rows:
+        raise BadInputError(f"clip {select} asked for, but it has {count} clips", path=path)
+    return rows, count
 
 
 def read(path, *, scale: str | int = "auto", fps: float = 25.0, layout: str = "auto",
-         aspect: float = 16 / 9, language: str | None = None) -> list[PoseSequence]:
-    """All clips of a `.skels` file (one PoseSequence per line), siblings attached."""
+         aspect: float = 16 / 9, language: str | None = None,
+         select: int | None = None) -> list[PoseSequence]:
+    """All clips of a `.skels` file (one PoseSequence per line), siblings attached; with
+    `select`, only that clip is parsed (its own shoulder width then picks the scale)."""
     path = Path(path)
     if scale not in ("auto", 3, 9, "3", "9"):
         raise BadInputError(f"scale must be 'auto', 3 or 9, got {scale!r}", path=path)
     if layout not in ("auto", "v1", "dwpose"):
         raise BadInputError(f"layout must be 'auto', 'v1' or 'dwpose', got {layout!r}", path=path)
-    rows = _read_lines(path, MAX_FILE_BYTES)
+    if select is not None and (isinstance(select, bool) or not isinstance(select, int)
+                               or select < 0):
+        raise BadInputError(f"select must be a clip index (0 or more), got {select!r}", path=path)
+    rows, count = _read_lines(path, MAX_FILE_BYTES, select)
     if layout == "auto":
         layout = _detect_layout(rows[0][1], path)
     width = V1_WIDTH if layout == "v1" else DWPOSE_WIDTH
@@ -243,8 +254,10 @@ def read(path, *, scale: str | int = "auto", fps: float = 25.0, layout: str = "a
             raise BadInputError(f"value {i + 1} is {token[:20]!r}, not a finite number",
                                 path=path, line=lineno, frame=i // width)
         frames.append(values.reshape(-1, width))
-    siblings = {field: _read_sibling(path.with_suffix(ext), len(rows), path)
+    siblings = {field: _read_sibling(path.with_suffix(ext), count, path)
                 for field, ext in SIBLINGS.items() if path.with_suffix(ext).exists()}
+    if select is not None:
+        siblings = {field: [lines[select]] for field, lines in siblings.items()}
     if layout == "v1":
         seqs = _v1_sequences(frames, rows, path, scale, fps)
     else:
