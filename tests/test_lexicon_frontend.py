@@ -65,3 +65,29 @@ def test_a_checkpoint_with_the_lexicon_front_end_signs_the_plan_gloss():
     info, ids = SignLLMGenerator(model).prepare("Kind Apfel kochen .", SGG)
     assert info.gloss == "KIND APFEL KOCHEN ." and ids
     assert [w.word for w in info.words] == ["KIND", "APFEL", "KOCHEN", "."]
+
+
+def test_gloss_benchmark_replans_corpus_glosses_and_scores_generated_conditions():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from gloss_error_rate import evaluate_set, sign_words, synthesiser_poses
+
+    from training.recognizer.gloss import GlossRecognizer
+    from training.recognizer.train_gloss import DEFAULT_OUT
+
+    rng = np.random.default_rng(5)
+    glosses = []
+    while len(glosses) < 4 or not any("WO?" in g for g in glosses):
+        glosses.append(" ".join(plan_gloss(" ".join(compose(rng).signs))))
+    generator = LexiconGenerator(face=False)
+    for gloss in glosses:   # the synthesiser condition renders exactly the corpus gloss
+        assert generator.plan(sign_words(gloss), SGG, 25.0, None).gloss == gloss
+    poses, replanned = synthesiser_poses(glosses[:4], "gloss")
+    assert replanned == 0 and len(poses) == 4
+    items = list(zip(poses, glosses[:4]))
+    result = evaluate_set(GlossRecognizer.from_checkpoint(DEFAULT_OUT), items,
+                          {"copy": [p.copy() for p in poses]})
+    assert result["ger"]["copy"] == result["ger"]["ceiling"]
+    assert result["length_ratio"] == {"copy": 1.0}
