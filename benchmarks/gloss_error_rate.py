@@ -148,13 +148,14 @@ def main(argv: list[str] | None = None) -> int:
         if replanned:
             report[split]["synthesiser_replanned"] = replanned
     names = list(report["test"]["ger"])
-    width = max(11, *(len(n) for n in names))
+    width = {n: max(11, len(n)) for n in names}
     print(f"GER (gloss error rate, lower is better), recogniser {args.recognizer.name}, "
           f"generators read the {args.input}, {time.perf_counter() - start:.0f} s")
-    print(f"{'test set':12} {'items':>5} {'glosses':>7}  " + "  ".join(f"{n:>{width}}" for n in names))
+    print(f"{'test set':12} {'items':>5} {'glosses':>7}  "
+          + "  ".join(f"{n:>{width[n]}}" for n in names))
     for split, r in report.items():
         print(f"{split:12} {r['items']:5} {r['glosses']:7}  "
-              + "  ".join(f"{r['ger'][n]:{width}.3f}" for n in names))
+              + "  ".join(f"{r['ger'][n]:{width[n]}.3f}" for n in names))
     for split, r in report.items():
         ceiling = r["ger"]["ceiling"]
         for name, ratio in r.get("length_ratio", {}).items():
