@@ -1,6 +1,7 @@
 """Gloss error rate (GER) on the lexical DSGS corpus's two test sets, with ceiling and floors.
 
     python benchmarks/gloss_error_rate.py --corpus runs/corpus_sgg [--recognizer PATH]
+        [--model runs/lexmlsf/model.pt ...] [--synthesiser] [--input gloss|text]
         [--limit 200] [--json out.json]
 
 The continuous sign recogniser (training/recognizer/gloss.py, trained on the corpus's
@@ -9,12 +10,23 @@ gloss sequence of:
   ceiling     the test poses themselves (what a perfect generator would give)
   floor-mean  the mean pose of the test set, held for the reference's length
   floor-other another test item's poses (a real signing of the wrong sentence)
+and, when asked, of generated poses:
+  model:NAME  a SignLLM checkpoint (--model, repeatable; NAME its file's parent folder and name)
+              generating each item from its input through the checkpoint's front-end
+              (`lexicon` for training/configs/lexical_mlsf.yaml, which maps a corpus gloss to
+              itself), free-running: it stops on its own predicted durations or counter
+  synthesiser the lexicon generator (signllm.lexicon, the synthesiser that made the corpus) on
+              the same input, with the default signer (no corpus variation of speed,
+              transitions, body or handedness)
 on both test sets:
   test         held-out whole sentences (gloss sequences never trained on)
   test_bigram  items with a held-out sign bigram (each sign trained, the combination never)
+--input gloss (default) gives both generators the item's sign gloss (`KIND APFEL KOCHEN .`, the
+DSGS order of the corpus); --input text the German sentence, which they sign word by word in
+German order with the articles spelled (no front-end translates German to DSGS yet), so its
+figures measure that gap, not rendering.
 GER = total gloss edit distance / total reference glosses (rapidfuzz); a fingerspelled word is
-one gloss. Generated poses of a model (MLSF, Prompt2LangGloss) are scored the same way once
-they are trained on this corpus (issue 19); the target there is <= 1.5 x the ceiling.
+one gloss. The target for a model (issue 19) is <= 1.5 x the ceiling.
 """
 from __future__ import annotations
 
@@ -30,10 +42,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from training.recognizer.gloss import (GlossRecognizer, gloss_error_rate, gloss_errors,  # noqa: E402
-                                       gloss_tokens)
+                                       gloss_tokens, spelled)
 from training.recognizer.train_gloss import DEFAULT_OUT, language_folder, load_split  # noqa: E402
 
 TEST_SETS = ("test", "test_bigram")
+LANGUAGE = "sgg"
 
 
 def conditions(items) -> dict[str, list[np.ndarray]]:
@@ -44,13 +57,60 @@ def conditions(items) -> dict[str, list[np.ndarray]]:
             "floor-other": truth[1:] + truth[:1]}
 
 
-def evaluate_set(model: GlossRecognizer, items) -> dict:
+def sign_words(gloss: str) -> str:
+    """A corpus gloss as words the lexicon generator plans back into it: a fingerspelled word
+    `Z-Ü-R-I-CH` becomes `ZÜRICH` (its text tokenizer would cut the hyphens into one-letter
+    words), a sign gloss with a mark in it (`WO?`) its word (`WO`); other signs and marks stay."""
+    from signllm.text import tokens
+
+    def word(token: str) -> str:
+        if spelled(token):
+            return "".join(token.split("-"))
+        parts = tokens(token)
+        return token if parts == [token] else " ".join(w for w in parts if w[0].isalnum())
+
+    return " ".join(word(t) for t in gloss.split())
+
+
+def model_poses(checkpoint: Path, inputs: list[str]) -> list[np.ndarray]:
+    from signllm.model.generator import load_signllm_generator
+
+    generator = load_signllm_generator(mode=None, checkpoint=checkpoint)
+    return [seq.joints for seq in generator.generate_many(inputs, LANGUAGE)]
+
+
+def synthesiser_poses(inputs: list[str], how: str) -> tuple[list[np.ndarray], int]:
+    """The lexicon generator's poses of each input, and how many plans differ from the input
+    gloss (0 expected with --input gloss)."""
+    from signllm.languages import get_language
+    from signllm.lexicon import LexiconGenerator, render_plan
+
+    generator, language = LexiconGenerator(face=False), get_language(LANGUAGE)
+    poses, replanned = [], 0
+    for text in inputs:
+        plan = generator.plan(sign_words(text) if how == "gloss" else text, language,
+                              generator.fps, None)
+        replanned += how == "gloss" and plan.gloss != text
+        poses.append(render_plan(plan, language, generator.fps).joints)
+    return poses, replanned
+
+
+def model_name(path: Path) -> str:
+    return f"model:{path.parent.name}/{path.stem}"
+
+
+def evaluate_set(model: GlossRecognizer, items, generated: dict[str, list[np.ndarray]] | None = None
+                 ) -> dict:
+    """GER of the ceiling, both floors and each generated condition (poses in item order)."""
     refs = [gloss_tokens(g) for _, g in items]
     result = {"items": len(items), "glosses": sum(len(r) for r in refs), "ger": {}, "errors": {}}
-    for name, poses in conditions(items).items():
+    for name, poses in {**conditions(items), **(generated or {})}.items():
         hyps = [model.recognise(p) for p in poses]
         result["ger"][name] = gloss_error_rate(refs, hyps)
         result["errors"][name] = gloss_errors(refs, hyps)
+        if name not in ("ceiling", "floor-mean", "floor-other"):
+            lengths = [len(p) / max(1, len(j)) for p, (j, _) in zip(poses, items)]
+            result.setdefault("length_ratio", {})[name] = float(np.mean(lengths))
     return result
 
 
@@ -60,6 +120,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, required=True,
                         help="lexical corpus (python -m training.corpus.build --lexical)")
     parser.add_argument("--recognizer", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--model", type=Path, action="append", default=[],
+                        help="a SignLLM checkpoint to generate the test items with (repeatable)")
+    parser.add_argument("--synthesiser", action="store_true",
+                        help="also the lexicon generator (the corpus's synthesiser, default signer)")
+    parser.add_argument("--input", choices=("gloss", "text"), default="gloss",
+                        help="what the generators read: the item's sign gloss (default) or its "
+                             "German text")
     parser.add_argument("--limit", type=int, default=None, help="items per test set")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
@@ -69,14 +136,33 @@ def main(argv: list[str] | None = None) -> int:
     report, start = {}, time.perf_counter()
     for split in TEST_SETS:
         items = load_split(folder, split)
-        report[split] = evaluate_set(model, items[:args.limit] if args.limit else items)
+        items = items[:args.limit] if args.limit else items
+        inputs = [g for _, g in items] if args.input == "gloss" else \
+            (folder / f"{split}.text").read_text(encoding="utf-8").splitlines()[:len(items)]
+        generated = {model_name(path): model_poses(path, inputs) for path in args.model}
+        replanned = None
+        if args.synthesiser:
+            generated["synthesiser"], replanned = synthesiser_poses(inputs, args.input)
+        report[split] = evaluate_set(model, items, generated)
+        report[split]["input"] = args.input
+        if replanned:
+            report[split]["synthesiser_replanned"] = replanned
     names = list(report["test"]["ger"])
+    width = {n: max(11, len(n)) for n in names}
     print(f"GER (gloss error rate, lower is better), recogniser {args.recognizer.name}, "
-          f"{time.perf_counter() - start:.0f} s")
-    print(f"{'test set':12} {'items':>5} {'glosses':>7}  " + "  ".join(f"{n:>11}" for n in names))
+          f"generators read the {args.input}, {time.perf_counter() - start:.0f} s")
+    print(f"{'test set':12} {'items':>5} {'glosses':>7}  "
+          + "  ".join(f"{n:>{width[n]}}" for n in names))
     for split, r in report.items():
         print(f"{split:12} {r['items']:5} {r['glosses']:7}  "
-              + "  ".join(f"{r['ger'][n]:11.3f}" for n in names))
+              + "  ".join(f"{r['ger'][n]:{width[n]}.3f}" for n in names))
+    for split, r in report.items():
+        ceiling = r["ger"]["ceiling"]
+        for name, ratio in r.get("length_ratio", {}).items():
+            times = f"{r['ger'][name] / ceiling:.2f} x ceiling" if ceiling else "ceiling 0"
+            print(f"{split:12} {name}: {times} (target <= 1.5), length ratio {ratio:.3f}")
+        if r.get("synthesiser_replanned"):
+            print(f"{split:12} synthesiser: {r['synthesiser_replanned']} plans differ from the gloss")
     print("edits (substitute/delete/insert):")
     for split, r in report.items():
         print(f"{split:12} " + "  ".join(

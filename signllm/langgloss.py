@@ -8,12 +8,23 @@ gloss with the same one:
 - "given":       the text already is gloss (space-separated tokens), used as is;
 - "words":       upper-cased words (signllm.text: ß -> SS, Turkish i -> İ), punctuation dropped;
 - "fingerspell": `signllm.fingerspelling.spell_gloss` ("H-E-L-L-O W-O-R-L-D");
-- "pseudogloss": `signllm.pseudogloss.pseudo_gloss` (Sign2GPT-style lemmas), upper-cased.
-The last two are imported by name when used, so this module stays light.
+- "pseudogloss": `signllm.pseudogloss.pseudo_gloss` (Sign2GPT-style lemmas), upper-cased;
+- "lexicon":     the lexicon generator's plan gloss (`signllm.lexicon.LexiconGenerator.plan`, the
+                 built-in notated signs, else fingerspelling): "Kind Apfel kochen ." ->
+                 "KIND APFEL KOCHEN .", "Anna" -> "A-N-N-A"; the gloss the lexical corpus writes
+                 (training/corpus/lexical.py plans its DSGS-ordered sign words the same way), so
+                 a model trained on that corpus's `.gloss` reads user text as the corpus did.
+                 A token that already is a fingerspelled gloss (`Z-Ü-R-I-CH`) or a sign gloss
+                 the word tokenizer would cut (`WO?`) is kept as it is, so a corpus gloss maps to
+                 itself. It does not translate: German word order and words without a sign
+                 (articles) stay, spelled, as the lexicon generator signs them.
+The last three are imported by name when used, so this module stays light.
 """
 from __future__ import annotations
 
 import importlib
+import re
+from functools import lru_cache
 from typing import Callable
 
 from .errors import BadInputError
@@ -40,8 +51,53 @@ def _pseudogloss(text: str, language: Language) -> list[str]:
     return [gloss_upper(t, language.spoken) for t in tokens]
 
 
+_SPELLED = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+$")
+
+
+def _is_spelled(token: str) -> bool:
+    """A fingerspelled gloss token: two or more upper-case letter units joined by hyphens."""
+    return bool(_SPELLED.match(token)) and token == token.upper()
+
+
+@lru_cache(maxsize=1)
+def _planner():
+    # the built-in notated lexicon + fingerspelling, no face (only the plan's gloss is used)
+    return importlib.import_module("signllm.lexicon").LexiconGenerator(face=False)
+
+
+@lru_cache(maxsize=16)
+def _split_glosses(code: str) -> frozenset[str]:
+    """Sign glosses of the language that the word tokenizer would cut apart (`WO?`)."""
+    text = importlib.import_module("signllm.text")
+    return frozenset(sign.gloss for lexicon in _planner().notated(get_language(code))
+                     for sign in lexicon.signs
+                     if sign.signed_language == code and text.tokens(sign.gloss) != [sign.gloss])
+
+
+def _lexicon(text: str, language: Language) -> list[str]:
+    planner = _planner()
+    kept = _split_glosses(language.code)
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush():
+        if run:
+            out.extend(planner.plan(" ".join(run), language, planner.fps, None).gloss.split())
+            run.clear()
+
+    for chunk in text.split():
+        if _is_spelled(chunk) or chunk in kept:
+            flush()
+            out.append(chunk)
+        else:
+            run.append(chunk)
+    flush()
+    return out
+
+
 FRONTENDS: dict[str, Callable[[str, Language], list[str]]] = {
     "given": _given, "words": _words, "fingerspell": _fingerspell, "pseudogloss": _pseudogloss,
+    "lexicon": _lexicon,
 }
 
 

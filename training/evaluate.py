@@ -4,8 +4,8 @@
                                 [--input auto|gloss|text|prompt] [--json FILE|-] [--write DIR]
 
 For every clip of CORPUS/<iso>/SPLIT.skels (or CORPUS/SPLIT.skels with --language) the model
-generates from the clip's gloss (checkpoints whose front-end is "given"), its text, or its
-question-style prompt (SPLIT.prompt lines, Prompt2LangGloss); generation stops on the model's own
+generates from the clip's gloss (checkpoints whose front-end is "given" or "lexicon"), its text,
+or its question-style prompt (SPLIT.prompt lines, Prompt2LangGloss); generation stops on the model's own
 counter. Metrics (signllm.metrics): Progressive-Transformers DTW, DTW-MJE (metres), expressiveness
 (wrist travel ratio, 1 ideal) and length ratio (1 ideal), each beside the floor of the training
 mean pose held for the reference's length. `--write DIR` keeps the generated clips as
@@ -26,7 +26,9 @@ from training.entry import entry_point
 
 def inputs_for(seqs, folder: Path, split: str, how: str, frontend: str) -> list[str]:
     if how == "auto":
-        how = "gloss" if frontend == "given" else "text"
+        # the lexicon front-end maps a corpus gloss to itself (and the lexical corpus's German
+        # text is not in the signs' order), so such checkpoints are fed the gloss too
+        how = "gloss" if frontend in ("given", "lexicon") else "text"
     if how == "prompt":
         path = folder / f"{split}.prompt"
         if not path.exists():
@@ -98,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="test")
     parser.add_argument("--language", help="language of a corpus folder holding the splits directly")
     parser.add_argument("--input", default="auto", choices=("auto", "gloss", "text", "prompt"),
-                        help="what the model reads (auto: gloss for 'given' checkpoints, else text)")
+                        help="what the model reads (auto: gloss for 'given' and 'lexicon' "
+                             "checkpoints, else text)")
     parser.add_argument("--json", nargs="?", const="-", metavar="FILE",
                         help="write JSON to FILE (or stdout instead of the table)")
     parser.add_argument("--write", metavar="DIR", help="also write the generated clips to "
