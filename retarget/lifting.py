@@ -17,22 +17,23 @@ from signllm.skeleton import L_ELBOW, L_HAND, L_SHOULDER, L_WRIST, NECK, PROMPT2
 
 FRONT = 0.15        # metres in front of the shoulder line for a raised hand
 WAIST_BELOW_NECK = 0.45  # metres: below this a hand is at rest and keeps its lifted depth
+_CHILD = np.array([c for c, p in enumerate(PROMPT2SIGN_50.parents) if p >= 0])
+_PARENT = np.array([p for p in PROMPT2SIGN_50.parents if p >= 0])
 _SIDES = ((L_SHOULDER, L_ELBOW, L_WRIST, list(L_HAND)), (R_SHOULDER, R_ELBOW, R_WRIST, list(R_HAND)))
 
 
 def bone_length_depth(K: np.ndarray, rest_kp: np.ndarray) -> np.ndarray:
     """Give 2D keypoints a plausible depth: each bone keeps its body length, leaning forward."""
     K = K.copy()
-    K[:, :, 2] = 0.0
-    for c, p in enumerate(PROMPT2SIGN_50.parents):
-        if p < 0:
-            continue
-        L = np.linalg.norm(rest_kp[c] - rest_kp[p])
-        l_xy = np.linalg.norm(K[:, c, :2] - K[:, p, :2], axis=-1)
-        if c in (L_SHOULDER, R_SHOULDER):
-            K[:, c, 2] = K[:, p, 2] + rest_kp[c, 2] - rest_kp[p, 2]
-        else:
-            K[:, c, 2] = K[:, p, 2] + np.sqrt(np.maximum(L * L - l_xy * l_xy, 0.0))
+    length = np.linalg.norm(rest_kp[_CHILD] - rest_kp[_PARENT], axis=-1)
+    flat = np.linalg.norm(K[:, _CHILD, :2] - K[:, _PARENT, :2], axis=-1)
+    rise = np.sqrt(np.maximum(length ** 2 - flat ** 2, 0.0))     # (T, bones), all at once
+    shoulders = np.isin(_CHILD, (L_SHOULDER, R_SHOULDER))
+    rise[:, shoulders] = rest_kp[_CHILD[shoulders], 2] - rest_kp[_PARENT[shoulders], 2]
+    z = np.zeros(K.shape[:2])
+    for k, (c, p) in enumerate(zip(_CHILD, _PARENT)):           # parents come first
+        z[:, c] = z[:, p] + rise[:, k]
+    K[:, :, 2] = z
     return K
 
 
