@@ -521,11 +521,10 @@ class StreamingFitter:
         self.volume = body_volume(body)
         self.filter = OneEuro(self.fps, **STREAM)
 
-    def _filled(self, joints: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(filled keypoints (T, 50, 3), valid masks (T, 50)) of a chunk. The held state moves
-        frame by frame; the rest for long-missing arms, and the lift and push out of the body,
-        run on the whole chunk at once (per frame they were most of a stream's cost); the One
-        Euro filter, which has state, runs frame by frame between them."""
+    def _tracked(self, joints: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(tracked keypoints (T, 50, 3), valid masks (T, 50)) of a chunk, before the lift: the
+        held state moves frame by frame; the rest for long-missing arms runs on the whole chunk
+        at once; the One Euro filter, which has state, runs frame by frame."""
         held = [self._held(j, c) for j, c in zip(joints, confidence)]
         K = np.stack([k for k, _, _ in held])
         valid = np.stack([v for _, v, _ in held])
@@ -536,7 +535,16 @@ class StreamingFitter:
         if self.opts.one_euro:
             weights = np.where(valid, np.asarray(confidence, np.float64).reshape(-1, 50), 0.0)
             K = np.stack([self.filter.step(k, w + 0.02) for k, w in zip(K, weights)])
-        return _lifted_outside(K, self.depth_known, self.rest_kp, self.volume, self.opts), valid
+        return K, valid
+
+    def _lifted(self, K: np.ndarray) -> np.ndarray:
+        """The lift and push out of the body: stateless per frame, so streams that share them
+        run them on all their chunks at once (`push_batch`)."""
+        return _lifted_outside(K, self.depth_known, self.rest_kp, self.volume, self.opts)
+
+    def _lift_key(self) -> tuple:
+        o = self.opts
+        return id(self.body), self.depth_known, o.signing_space, o.body_volume
 
     def _held(self, joints: np.ndarray, confidence: np.ndarray):
         """(held keypoints (50, 3), valid mask, seen recently mask) of one frame; updates the
@@ -576,8 +584,8 @@ class StreamingFitter:
         return frames
 
     def push(self, joints: np.ndarray, confidence: np.ndarray) -> MotionFrame:
-        K, valid = self._filled(np.asarray(joints)[None], np.asarray(confidence)[None])
-        K, valid = K[0], valid[0]
+        K, valid = self._tracked(np.asarray(joints)[None], np.asarray(confidence)[None])
+        K, valid = self._lifted(K)[0], valid[0]
         L, transl = analytic_pose(K[None], self.seen, self.rest, self.offsets)
         hist = np.stack(self.history) if len(self.history) == 2 else None
         if self.opts.iterations > 0:
@@ -602,16 +610,24 @@ def push_batch(fitters: list[StreamingFitter], joints: list[np.ndarray],
     per call, so 64 streams' 16-frame chunks solved together cost ~5x less per frame than 64
     calls. Streams sharing a body, the joints seen so far and the speed limit are stacked (short
     chunks padded by holding their last frame, which only comes after the real ones); each keeps
-    its own warm-start state, exactly as if it had called `push_many` alone."""
+    its own warm-start state, exactly as if it had called `push_many` alone. The per-frame
+    lift and push out of the body also run once for all streams that share them: per stream,
+    on a few frames, their fixed cost was most of the batch's time."""
     out: list[list[MotionFrame] | None] = [None] * len(fitters)
-    groups: dict[tuple, list[tuple[int, np.ndarray]]] = {}
+    tracked: dict[tuple, list[tuple[int, np.ndarray]]] = {}
     for i, (fitter, j, c) in enumerate(zip(fitters, joints, confidence)):
         if fitter.opts.iterations > 0 or len(j) == 0:
             out[i] = [fitter.push(jj, cc) for jj, cc in zip(j, c)]
             continue
-        K = fitter._filled(j, c)[0]
-        key = (id(fitter.body), fitter.seen.tobytes(), fitter.opts.max_speed / fitter.fps)
-        groups.setdefault(key, []).append((i, K))
+        tracked.setdefault(fitter._lift_key(), []).append((i, fitter._tracked(j, c)[0]))
+    groups: dict[tuple, list[tuple[int, np.ndarray]]] = {}
+    for items in tracked.values():
+        lifted = fitters[items[0][0]]._lifted(np.concatenate([K for _, K in items]))
+        ends = np.cumsum([len(K) for _, K in items])
+        for (i, _), K in zip(items, np.split(lifted, ends[:-1])):
+            fitter = fitters[i]
+            key = (id(fitter.body), fitter.seen.tobytes(), fitter.opts.max_speed / fitter.fps)
+            groups.setdefault(key, []).append((i, K))
     for items in groups.values():
         first = fitters[items[0][0]]
         n = max(len(K) for _, K in items)
