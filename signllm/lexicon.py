@@ -468,7 +468,7 @@ class LexiconGenerator(Generator):
         word_spans = _word_spans(plan, spans)
         for report, span in word_spans.items():
             plan.words[report].frames = (span.start, span.end)
-        face = self._face(text, plan, word_spans, lang, fps, len(joints), seed) \
+        face = self._face(text, plan, word_spans, lang, fps, (joints, confidence, signed), seed) \
             if self.face else None
         info = StreamInfo(language=lang, text=text, gloss=plan.gloss, generator=self.name,
                           model=self.describe(), fps=fps, words=plan.words, depth_known=signed,
@@ -476,11 +476,15 @@ class LexiconGenerator(Generator):
         return GenerationStream(info, _frames(joints, confidence, face))
 
     def _face(self, text: str, plan: Plan, word_spans: dict[int, WordSpan], language: Language,
-              fps: float, frames: int, seed: int | None) -> Composition:
-        """The sentence's face on the frame spans of its signs and spelled words; each word's
-        report gets how it is mouthed."""
-        face = compose(text, list(word_spans.values()), frames, fps, language.spoken, self.face,
-                       seed)
+              fps: float, keypoints: tuple[np.ndarray, np.ndarray, bool],
+              seed: int | None) -> Composition:
+        """The sentence's face on the frame spans of its signs and spelled words, the eyes on
+        the spelling hand of `keypoints` (joints, confidence, depth known); each word's report
+        gets how it is mouthed."""
+        joints, confidence, depth_known = keypoints
+        face = compose(text, list(word_spans.values()), len(joints), fps, language.spoken,
+                       self.face, seed, joints=joints, confidence=confidence,
+                       depth_known=depth_known)
         by_span = {(m.word, m.start, m.end): m for m in face.words}
         for report, span in word_spans.items():
             mouthing = by_span.get((span.word, span.start, span.end))

@@ -11,7 +11,7 @@ from server.app import ServeConfig
 from server.background import BackgroundServer
 from server.servicer import ServerOptions
 from signllm.face import phonemes
-from signllm.face.timeline import WordSpan, layout, word_visemes
+from signllm.face.timeline import FACE_NAMES, WordSpan, layout, word_visemes
 from signllm.face.visemes import MOUTH_NAMES, TEMPLATES
 from signllm.generation import load_generator
 from signllm.languages import get_language
@@ -134,7 +134,8 @@ def test_no_face_sends_no_face_fields(stub, payload):
     assert not any(f.HasField("face") for f in frames)
     assert not any("mouthed" in r for r in header.word_reports)
     header, frames = generate(stub, "Wo wohnen die Kinder?", payload=payload)
-    assert len(header.face_names) == 28 and all(len(f.face.weights) == 28 for f in frames)
+    assert len(header.face_names) == len(FACE_NAMES)
+    assert all(len(f.face.weights) == len(FACE_NAMES) for f in frames)
 
 
 def _quat(q):
@@ -174,6 +175,6 @@ def test_node_client_keeps_the_face_names_and_weights(server):
         assert done.returncode == 0, done.stderr + done.stdout
         summaries.append(json.loads(done.stdout.strip().splitlines()[-1]))
     on, off = summaries
-    assert len(on["face"]["names"]) == 28 and len(on["face"]["weights"]) == on["frames"]
+    assert len(on["face"]["names"]) == len(FACE_NAMES) and len(on["face"]["weights"]) == on["frames"]
     assert on["face"]["peak"]["browDown_L"] > 0.5 and on["face"]["peak"]["browInnerUp"] == 0
     assert off["face"] == {"names": [], "weights": [], "peak": {}} and off["frames"] == on["frames"]

@@ -8,6 +8,8 @@ the same per-word frame spans. Modules, one job each:
 - `visemes`: phonemes (IPA, or SAMPA from a notation's mouth picture) -> viseme classes ->
   ARKit weights;
 - `track`: `FaceTrack`, the per-frame weights and rotations of one clip;
-- `timeline`: words with frame spans -> a `FaceTrack` (mouthing, grammar, blinks).
+- `curves`: easing and smoothing over frames;
+- `gaze`: the eyes on the spelling hand during fingerspelling;
+- `timeline`: words with frame spans -> a `FaceTrack` (mouthing, grammar, blinks, gaze).
 Nothing here imports the generators: they call `timeline.compose`.
 """

@@ -18,6 +18,8 @@ the transitions into it); the face is timed on those spans.
   or, for very short signs, longer than the sign); an affirming one a nod.
 - Blinks (eyeBlink_L/R) at a natural rate (`FaceOptions.blink_rate_per_min`, 15-20 a minute),
   placed at the nearest sign boundary, each 150-250 ms (closing faster than opening).
+- Gaze (`gaze`): over a fingerspelled word the eyes turn to the spelling hand (eye rotations
+  and eyeLook*), given the sentence's keypoints; elsewhere they look ahead.
 Everything is deterministic for a seed. Each part turns off with `FaceOptions`.
 """
 from __future__ import annotations
@@ -27,10 +29,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import SignLLMError
+from ..errors import BadInputError, SignLLMError
 from ..text import WORD, tokens as tokenize
-from . import rules
+from . import gaze, rules
 from .arkit import ARKIT_NAMES
+from .curves import gaussian_smooth, plateau, smoothstep
 from .phonemes import ENGINE, phonemize, prefetch
 from .track import FaceTrack
 from .visemes import MOUTH_NAMES, TEMPLATES, VisemeString, ipa_visemes, merge_repeats, sampa_visemes
@@ -41,7 +44,7 @@ BROWS_UP = {"browInnerUp": 0.7, "browOuterUp_L": 0.55, "browOuterUp_R": 0.55}
 BROWS_DOWN = {"browDown_L": 0.65, "browDown_R": 0.65, "eyeSquint_L": 0.2, "eyeSquint_R": 0.2}
 BLINK = ("eyeBlink_L", "eyeBlink_R")
 FACE_NAMES: tuple[str, ...] = tuple(n for n in ARKIT_NAMES if n in {
-    *MOUTH_NAMES, *BROWS_UP, *BROWS_DOWN, *BLINK})
+    *MOUTH_NAMES, *BROWS_UP, *BROWS_DOWN, *BLINK, *gaze.LOOK_NAMES})
 
 COARTICULATION_S = 0.04      # sigma of the blend between neighbouring visemes
 VOWEL_UNITS, CONSONANT_UNITS, LONG_FACTOR = 1.0, 0.6, 1.5
@@ -73,6 +76,7 @@ class FaceOptions:
     mouthing: bool = True
     grammar: bool = True              # question brows, headshake, nod
     blinks: bool = True
+    gaze: bool = True                 # the eyes follow the spelling hand (needs the keypoints)
     blink_rate_per_min: float = 17.0
     mouthing_strength: float = 0.85
 
@@ -153,18 +157,6 @@ def layout(string: VisemeString, start: int, end: int) -> tuple[VisemeEvent, ...
                  for v, a, b in zip(string.visemes, edges[:-1], edges[1:]))
 
 
-def _gaussian_smooth(x: np.ndarray, sigma: float) -> np.ndarray:
-    """Smooth (T, K) along time; edges held (no zero padding pulling the ends down)."""
-    if sigma <= 0 or len(x) < 2:
-        return x
-    radius = max(1, int(np.ceil(3 * sigma)))
-    kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
-    kernel /= kernel.sum()
-    padded = np.pad(x, ((radius, radius), (0, 0)), mode="edge")
-    return np.stack([np.convolve(padded[:, k], kernel, mode="valid") for k in range(x.shape[1])],
-                    axis=1)
-
-
 def mouth_weights(events: list[VisemeEvent], frames: int, fps: float,
                   strength: float) -> np.ndarray:
     """(frames, len(MOUTH_NAMES)) weights: each frame shows the viseme its centre falls in,
@@ -180,25 +172,10 @@ def mouth_weights(events: list[VisemeEvent], frames: int, fps: float,
             inside[f] = True
         for name, weight in TEMPLATES[event.viseme].items():
             target[inside, column[name]] = weight
-    return np.clip(_gaussian_smooth(target, COARTICULATION_S * fps) * strength, 0, 1)
+    return np.clip(gaussian_smooth(target, COARTICULATION_S * fps) * strength, 0, 1)
 
 
 # --------------------------------------------------------------------------- grammar
-
-def _smoothstep(x: np.ndarray) -> np.ndarray:
-    x = np.clip(x, 0, 1)
-    return x * x * (3 - 2 * x)
-
-
-def plateau(frames: int, start: float, end: float, ramp: float) -> np.ndarray:
-    """1 over [start, end), eased to 0 over `ramp` frames outside it."""
-    t = np.arange(frames, dtype=np.float64)
-    if ramp <= 0:
-        return ((t >= start) & (t < end)).astype(np.float64)
-    rise = _smoothstep((t - (start - ramp)) / ramp)
-    fall = _smoothstep(((end - 1 + ramp) - t) / ramp)
-    return np.minimum(rise, fall)
-
 
 def clauses(sentence: str) -> list[tuple[int, int, str]]:
     """(first token, one past the last token, closing mark or "") of each clause."""
@@ -255,7 +232,7 @@ def headshake(mark: GrammarMark, frames: int, fps: float) -> np.ndarray:
     # half a frame in, so the zero crossings fall between frames, not on them
     phase = 2 * np.pi * hz * (t - start + 0.5) / fps
     ramp = HEAD_RAMP_S * fps
-    envelope = np.minimum(_smoothstep((t - start + 1) / ramp), _smoothstep((end - t) / ramp))
+    envelope = np.minimum(smoothstep((t - start + 1) / ramp), smoothstep((end - t) / ramp))
     return np.radians(HEADSHAKE_DEG) * envelope * np.sin(phase)
 
 
@@ -304,8 +281,8 @@ def blink_curve(closures: list[int], frames: int, fps: float,
     for centre in closures:
         length = rng.uniform(*BLINK_S) * fps
         closing, opening = BLINK_CLOSING * length, (1 - BLINK_CLOSING) * length
-        rise = _smoothstep((t - (centre - closing)) / closing)
-        fall = _smoothstep(((centre + opening) - t) / opening)
+        rise = smoothstep((t - (centre - closing)) / closing)
+        fall = smoothstep(((centre + opening) - t) / opening)
         curve = np.maximum(curve, np.where(t <= centre, rise, fall))
     return curve
 
@@ -313,8 +290,13 @@ def blink_curve(closures: list[int], frames: int, fps: float,
 # --------------------------------------------------------------------------- composition
 
 def compose(sentence: str, spans: list[WordSpan], frames: int, fps: float, spoken: str,
-            options: FaceOptions = FaceOptions(), seed: int | None = None) -> Composition:
-    """The face of a sentence of `frames` frames whose signs occupy `spans`."""
+            options: FaceOptions = FaceOptions(), seed: int | None = None, *,
+            joints: np.ndarray | None = None, confidence: np.ndarray | None = None,
+            depth_known: bool = True) -> Composition:
+    """The face of a sentence of `frames` frames whose signs occupy `spans`. `joints` and
+    `confidence`, the sentence's (frames, 50, 3) keypoints and (frames, 50) confidences
+    (`depth_known`: with measured depth), let the eyes follow the spelling hand (without them
+    the eyes look ahead)."""
     rng = np.random.default_rng(0 if seed is None else seed)
     spans = [s for s in spans if s.end > s.start]
     names = FACE_NAMES
@@ -358,10 +340,20 @@ def compose(sentence: str, spans: list[WordSpan], frames: int, fps: float, spoke
         curve = blink_curve(blinks, frames, fps, rng)
         for name in BLINK:
             weights[:, column[name]] = curve
+    eyes = np.zeros((frames, 2, 3), np.float64)
+    spelled = [(s.start, s.end) for s in spans if s.fingerspelled]
+    if options.gaze and joints is not None and spelled:
+        if len(joints) != frames:
+            raise BadInputError(f"{len(joints)} frames of keypoints for a face of {frames}")
+        seen = np.ones(joints.shape[:2]) if confidence is None else confidence
+        angles = gaze.follow(np.asarray(joints, np.float64), seen, spelled, fps,
+                             None if depth_known else gaze.DEPTH_2D_M)
+        eyes = gaze.rotations(angles)
+        for name, curve in gaze.look_weights(angles).items():
+            weights[:, column[name]] = curve
     jaw = np.zeros((frames, 3), np.float64)
     jaw[:, 0] = weights[:, column["jawOpen"]] * JAW_MAX_RAD
-    track = FaceTrack(names, np.clip(weights, 0, 1), jaw, head,
-                      np.zeros((frames, 2, 3), np.float32), fps)
+    track = FaceTrack(names, np.clip(weights, 0, 1), jaw, head, eyes, fps)
     return Composition(track, words, grammar, blinks)
 
 

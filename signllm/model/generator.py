@@ -7,9 +7,16 @@ checkpoint's learned prompt frames when it has its own) -> the checkpoint's glos
 durations-decoder checkpoint, all at once from the model's predicted token durations).
 `StreamInfo.gloss` is the exact model input, so users see what the model understood.
 
-Decoding is deterministic (no sampling), so `seed` changes nothing; it is accepted for the
-interface. Frames come at the checkpoint's fps; another `fps` is produced by linear
-interpolation in time while streaming.
+Decoding is deterministic (no sampling), so `seed` changes nothing but the face's blinks.
+Frames come at the checkpoint's fps; another `fps` is produced by linear interpolation in time
+while streaming.
+
+The face (on unless `face=False`) needs each word's frames, and only a durations decoder knows
+them: it gives every token its frame count before decoding, so the gloss words' spans are the
+model's own timing. A fingerspelled gloss word (`H-E-I-S-S-E`) is mouthed as its letters read
+as a word ("heisse") with the eyes on the spelling hand, a sign gloss (`KIND`) as its lemma, and
+the gloss's "?" and negations give brows and headshakes (`signllm.face.timeline`). A counter
+decoder learns where to stop, not where its words lie: it streams without a face.
 """
 from __future__ import annotations
 
@@ -22,16 +29,19 @@ import numpy as np
 import torch
 
 from ..errors import BadInputError, ModelError, NoDataError
+from ..face.timeline import Composition, FaceOptions, WordSpan, compose
 from ..generation import Frame, GenerationStream, Generator, StreamInfo, WordReport
 from ..langgloss import gloss_tokens, to_langgloss
 from ..languages import Language, get_language
 from ..pose import PoseSequence
 from ..skeleton import NECK
 from ..prompt_frames import PromptFrames
+from ..text import tokens as tokenize
 from . import checkpoint as ckpt
 from .checkpoint import SignLLMModel
-from .decoding import decode_steps, generate_batch
-from .tokenizer import encode
+from .decoding import decode_steps, generate_batch, pad_ids
+from .network import DurationText2Pose
+from .tokenizer import encode, word_frames
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +83,53 @@ def resample_stream(frames: Iterator[Frame], fps_in: float, fps_out: float) -> I
         prev = frame
 
 
+def spoken_form(gloss: str) -> tuple[str, bool]:
+    """(the word a gloss token is mouthed as, whether it is fingerspelled): H-E-I-S-S-E ->
+    ("heisse", True), KIND -> ("kind", False); punctuation stays itself."""
+    letters = gloss.split("-")
+    spelled = len(letters) > 1 and all(u.isalpha() for u in letters)
+    return ("".join(letters) if spelled else gloss).lower(), spelled
+
+
+def gloss_face(info: StreamInfo, spans: list[tuple[int, int]], keypoints: tuple, fps: float,
+               options: FaceOptions, seed: int | None) -> Composition:
+    """The face of the model's gloss words on their frame `spans` (one per `info.words`);
+    `keypoints` = (joints, confidence) of the decoded frames. Each word report gets its frames
+    and how it was mouthed."""
+    forms = [spoken_form(w.word) for w in info.words]
+    sentence = " ".join(form for form, _ in forms)
+    reports = {}
+    for k, ((form, spelled), report, (start, end)) in enumerate(zip(forms, info.words, spans)):
+        report.frames = (start, end)
+        if any(c.isalnum() for c in form):
+            token = len(tokenize(" ".join(f for f, _ in forms[:k])))
+            reports[WordSpan(form, start, end, token, report.word, spelled)] = report
+    joints, confidence = keypoints
+    face = compose(sentence, list(reports), len(joints), fps, info.language.spoken, options,
+                   seed, joints=joints, confidence=confidence, depth_known=False)
+    by_span = {(m.word, m.start, m.end): m for m in face.words}
+    for span, report in reports.items():
+        if (span.word, span.start, span.end) in by_span:
+            report.mouthing = by_span[(span.word, span.start, span.end)].describe()
+    return face
+
+
 class SignLLMGenerator(Generator):
     name = "signllm"
 
-    def __init__(self, model: SignLLMModel, device: str = "cpu", source: str = ""):
+    def __init__(self, model: SignLLMModel, device: str = "cpu", source: str = "",
+                 face: bool | FaceOptions = True):
         self.model = model
         self.device = torch.device(device)
         self.model.net.to(self.device).eval()
         self.source = source
+        self.face = (face if isinstance(face, FaceOptions) else FaceOptions()) if face else None
+
+    def without_face(self) -> "SignLLMGenerator":
+        """The same model without the face channel."""
+        if self.face is None:
+            return self
+        return SignLLMGenerator(self.model, str(self.device), self.source, face=False)
 
     @property
     def mode(self) -> str:
@@ -115,13 +164,40 @@ class SignLLMGenerator(Generator):
     def stream(self, sentence: str, language: Language, *,
                seed: int | None = None, fps: float | None = None) -> GenerationStream:
         info, ids = self.prepare(sentence, language)
-        frames = self._frames(self.model.group_name(info.language.code), ids)
+        group = self.model.group_name(info.language.code)
         if fps is not None and fps != self.model.fps:
             if not (np.isfinite(fps) and fps > 0):
                 raise BadInputError(f"fps must be a positive number, got {fps}")
-            frames = resample_stream(frames, self.model.fps, fps)
             info.fps = float(fps)
+        if self.face is not None and isinstance(self.model.net.group(group), DurationText2Pose):
+            return self._with_face(info, group, ids, seed)
+        frames = self._frames(group, ids)
+        if info.fps != self.model.fps:
+            frames = resample_stream(frames, self.model.fps, info.fps)
         return GenerationStream(info, frames)
+
+    def _with_face(self, info: StreamInfo, group: str, ids: list[int],
+                   seed: int | None) -> GenerationStream:
+        """All frames at once (as a durations decoder makes them), with the face timed on the
+        model's own token durations."""
+        net = self.model.net.group(group)
+        src, pad = pad_ids([ids], self.device)
+        rows, lengths, durations = net.generate_with_durations(src, pad, net.cfg.max_frames)
+        rows = rows[0, :int(lengths[0])].cpu().numpy()
+        joints = self.model.denormalise(rows)
+        frames = [Frame(j, c, float(r[-1])) for j, c, r in zip(joints, observed(joints), rows)]
+        scale = info.fps / self.model.fps
+        if scale != 1:
+            frames = list(resample_stream(iter(frames), self.model.fps, info.fps))
+        spans = [(min(len(frames), round(a * scale)), min(len(frames), round(b * scale)))
+                 for a, b in word_frames(self.model.tokenizer, info.gloss, durations[0].tolist(),
+                                         len(ids))]
+        keypoints = (np.stack([f.joints for f in frames]), np.stack([f.confidence for f in frames]))
+        face = gloss_face(info, spans, keypoints, info.fps, self.face, seed)
+        info.face_names = face.track.names
+        return GenerationStream(info, (Frame(f.joints, f.confidence, f.counter,
+                                             face=face.track.frame(i))
+                                       for i, f in enumerate(frames)))
 
     def generate_many(self, texts: list[str], language: str | Language,
                       batch_size: int = 32) -> list[PoseSequence]:
@@ -148,7 +224,7 @@ class SignLLMGenerator(Generator):
 
 def load_signllm_generator(mode: str = "mlsf", checkpoint: str | os.PathLike | None = None,
                            device: str = "cpu", model: str | os.PathLike | None = None,
-                           **_options) -> SignLLMGenerator:
+                           face: bool | FaceOptions = True, **_options) -> SignLLMGenerator:
     """Load a checkpoint (default: the bundled signllm/assets/models/{mode}.pt)."""
     path = checkpoint or model
     if path is None:
@@ -160,4 +236,4 @@ def load_signllm_generator(mode: str = "mlsf", checkpoint: str | os.PathLike | N
     loaded = ckpt.load(path)
     if mode and loaded.mode != mode:
         log.info("%s is a %s checkpoint; using it in that mode (asked: %s)", path, loaded.mode, mode)
-    return SignLLMGenerator(loaded, device, Path(path).name)
+    return SignLLMGenerator(loaded, device, Path(path).name, face=face)

@@ -274,6 +274,13 @@ class DurationText2Pose(Text2Pose):
     @torch.no_grad()
     def generate(self, src, src_pad, max_frames: int) -> tuple[torch.Tensor, torch.Tensor]:
         """((B, T, STEP) frames, (B,) lengths) with the model's own durations."""
+        return self.generate_with_durations(src, src_pad, max_frames)[:2]
+
+    @torch.no_grad()
+    def generate_with_durations(self, src, src_pad, max_frames: int
+                                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """`generate`'s frames and lengths, and the (B, S) frames each token was given (what
+        times a face on the model's own words)."""
         memory = self.memory(src, src_pad)
         predicted = self.predicted_frames(memory, src_pad)   # finite weights can still overflow
         predicted = torch.nan_to_num(predicted, nan=0.0, posinf=float(max_frames)).clamp(0, max_frames)
@@ -286,7 +293,7 @@ class DurationText2Pose(Text2Pose):
         lengths = durations.sum(1).long()
         memory_kv, memory_mask = self.encode(src, src_pad, memory)
         frames = self.frames_from(memory, memory_kv, memory_mask, durations, int(lengths.max()))
-        return frames[:, :, 0], lengths
+        return frames[:, :, 0], lengths, durations.long()
 
 
 DECODERS = {"counter": Text2Pose, "durations": DurationText2Pose}

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+import numpy as np
+
 from ..errors import ModelError
 from ..languages import LANGUAGES
 
@@ -74,3 +76,18 @@ def token_durations(tok, source: str, unit_frames: list[int], max_tokens: int) -
         else:
             out.append(0)
     return out if all(taken) else None
+
+
+def word_frames(tok, source: str, durations: list[int], max_tokens: int) -> list[tuple[int, int]]:
+    """Frames [start, end) of each gloss word of `source` (LangGloss tags left out), from the
+    frames each of its tokens was decoded for (`token_durations` the other way round); a word
+    cut off by `max_tokens` gets an empty span at the end."""
+    words = [w for w in _WORD.finditer(source) if w.group() not in LANGUAGE_TAGS]
+    ends = np.cumsum([0, *durations])
+    spans = []
+    offsets = tok.encode(source).offsets[:max_tokens]
+    for word in words:
+        mine = [i for i, (_, end) in enumerate(offsets) if word.start() < end <= word.end()]
+        spans.append((int(ends[mine[0]]), int(ends[mine[-1] + 1])) if mine
+                     else (int(ends[-1]),) * 2)
+    return spans
