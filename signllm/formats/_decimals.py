@@ -17,6 +17,7 @@ import numpy as np
 MAX_DIGITS = 15  # digits per number: 10**15 < 2**53, so the integer and its power are exact
 _SPACE, _NEWLINE, _MINUS, _POINT, _ZERO = (ord(c) for c in " \n-.0")
 _POWERS = 10.0 ** np.arange(MAX_DIGITS + 1)
+_ZEROS = np.array([_ZERO * (10**k - 1) // 9 for k in range(MAX_DIGITS + 1)])  # "00...0" read
 
 
 def parse(block: bytes) -> tuple[np.ndarray, np.ndarray] | None:
@@ -42,12 +43,16 @@ def parse(block: bytes) -> tuple[np.ndarray, np.ndarray] | None:
     if not ((whole >= 1) & (fraction >= 1) & (whole + fraction <= MAX_DIGITS)).all() \
             or np.count_nonzero(negative) != np.count_nonzero(kinds == _MINUS):
         return None
-    mantissa = np.zeros(dots.size, np.int64)  # the digits without the point, as one integer
+    mantissa = np.zeros(dots.size, np.int64)  # the digits' bytes as one integer, in place
     digits = itertools.chain(((first + k, whole > k) for k in range(int(whole.max()))),
                              ((dots + k, fraction >= k) for k in range(1, int(fraction.max()) + 1)))
     for at, present in digits:  # most significant first
-        step = mantissa * 10 + text.take(at, mode="clip") - _ZERO
-        mantissa = step if present.all() else np.where(present, step, mantissa)
+        if present.all():
+            mantissa *= 10
+            mantissa += text.take(at, mode="clip")
+        else:
+            mantissa = np.where(present, mantissa * 10 + text.take(at, mode="clip"), mantissa)
+    mantissa -= _ZEROS[whole + fraction]  # each byte counted '0' (48) too much
     values = mantissa / _POWERS[fraction]
     np.negative(values, out=values, where=negative)
     breaks = np.flatnonzero(kinds[gaps] == _NEWLINE)
