@@ -15,6 +15,11 @@ goes through `signllm info`, `convert` and `retarget --select 0` as subprocesses
 - stderr not one line: exit 2 with more or fewer than one line on stderr.
 
     python benchmarks/fuzz_files.py [--per-kind 300] [--seed 0] [--repo PATH] [--jobs 2]
+        [--show CLASS,...] [--only KIND:I,...]
+
+`--show` lists every run of those classes (`all`: every flagged run) with its input (kind and
+index, which fix the mutation branch; files, sizes, symlinks, FIFOs) and the exact command, so
+one can be rerun alone; `--only skels:7,npz:6` builds and runs just those inputs.
 
 `--repo` picks the source tree under test (its root goes on PYTHONPATH), so the same seed can
 be run against an older checkout for a before/after table. Seeds come from ../shared/data.
@@ -441,6 +446,21 @@ def _readable(output: Path, env: dict, timeout: float) -> bool:
     return True
 
 
+def _describe(target: Path) -> str:
+    """What an input is on disk (a folder's frames, or a file and its siblings): sizes, links."""
+    files = sorted(target.iterdir()) if target.is_dir() else sorted(
+        target.parent.glob(target.stem + ".*"))
+    parts = []
+    for path in files:
+        if path.is_symlink():
+            parts.append(f"{path.name} -> {os.readlink(path)}")
+        elif path.is_fifo():
+            parts.append(f"{path.name} FIFO")
+        elif path.suffix not in (".stderr", ".reread"):
+            parts.append(f"{path.name} {path.stat().st_size:,} B")
+    return "; ".join(parts)
+
+
 def _check(kind: str, command: str, target: Path, env: dict, timeout: float) -> dict:
     case = target.parent
     out_ext = {"info": None, "convert": ".npz" if kind != "npz" else ".pose",
@@ -466,6 +486,7 @@ def _check(kind: str, command: str, target: Path, env: dict, timeout: float) -> 
     if rc == 2 and len(lines) != 1:
         flags.add("stderr not one line")
     return {"kind": kind, "command": command, "case": str(case), "rc": rc, "flags": flags,
+            "argv": " ".join(argv[1:]), "input": _describe(target),
             "wall": result["wall"], "rss_mb": result["rss_kb"] / 1024,
             "stderr": err.strip()[-300:]}
 
@@ -480,7 +501,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--commands", default=",".join(COMMANDS))
     parser.add_argument("--keep", type=Path, help="keep the inputs and a JSON report here")
+    parser.add_argument("--show", default="", help="list the runs of these classes ('all': "
+                        "every flagged run), e.g. 'over 2 s or 1 GB'")
+    parser.add_argument("--only", default="", help="run only these inputs, e.g. skels:7,npz:6")
     args = parser.parse_args(argv)
+    only = {tuple(item.split(":")) for item in args.only.split(",") if item}
     work = Path(tempfile.mkdtemp(prefix="fuzz-files-")) if args.keep is None else args.keep
     work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(args.repo.resolve())}
@@ -488,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
     jobs = []
     for kind in args.kinds.split(","):
         for i in range(args.per_kind):
+            if only and (kind, str(i)) not in only:
+                continue
             case = work / kind / f"{i:04d}"
             shutil.rmtree(case, ignore_errors=True)
             case.mkdir(parents=True)
@@ -514,6 +541,12 @@ def main(argv: list[str] | None = None) -> int:
         for r in [r for r in flagged if cls in r["flags"]][:2]:
             print(f"  e.g. {cls}: {r['kind']} {r['command']} rc {r['rc']} {r['wall']:.1f} s "
                   f"{r['rss_mb']:.0f} MB: {r['stderr'][-160:]!r}")
+    shown = CLASSES if args.show == "all" else [c for c in args.show.split(",") if c]
+    for r in flagged:
+        if set(shown) & set(r["flags"]):
+            print(f"  {r['kind']}:{Path(r['case']).name.lstrip('0') or '0'} {r['command']} "
+                  f"rc {r['rc']} {r['wall']:.1f} s {r['rss_mb']:.0f} MB [{', '.join(r['flags'])}]"
+                  f"\n    input: {r['input']}\n    run: python {r['argv']}")
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
     else:

@@ -1,10 +1,12 @@
 """`.skels` v1 and the 2025 DWPose layout: the real Phoenix sample, conventions, round trips."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from signllm import formats
 from signllm.errors import BadInputError
-from signllm.formats import skels
+from signllm.formats import _decimals, skels
 from signllm.pose import PoseSequence
 from signllm.skeleton import (L_SHOULDER, L_WRIST, NECK, NOMINAL_SHOULDER_WIDTH_M, NOSE,
                               R_SHOULDER)
@@ -156,3 +158,45 @@ def test_select_parses_one_clip_and_equals_the_full_read(shared_data, tmp_path):
     assert formats.read(garbled, select=0)[0].num_frames == every[0].num_frames
     with pytest.raises(BadInputError, match="line 2"):
         formats.read(garbled)
+
+
+# --------------------------------------------------------------------------- block parsing
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(-1e6, 1e6, allow_nan=False), st.integers(1, 8)),
+                min_size=1, max_size=60), st.integers(1, 5))
+def test_block_parse_is_bit_equal_to_strtod(numbers, lines):
+    texts = [f"{x:.{d}f}" for x, d in numbers]
+    cut = sorted({round(i * len(texts) / lines) for i in range(1, lines)} - {0, len(texts)})
+    rows = [" ".join(texts[a:b]) for a, b in zip([0, *cut], [*cut, len(texts)])]
+    values, per_line = _decimals.parse("\n".join(rows).encode())
+    expected = np.array([float(t) for t in texts])
+    assert values.tobytes() == expected.tobytes()      # bit for bit, -0.0 included
+    assert per_line.tolist() == [len(r.split()) for r in rows]
+
+
+@pytest.mark.parametrize("text", [b"1e5 1.0", b"nan 1.0", b"1.0  2.0", b"1.0 2.0 ", b" 1.0",
+                                  b"1.0\t2.0", b"1.0\r", b"1.0\n\n2.0", b"--1.0", b"1.-5", b".5",
+                                  b"5.", b"5", b"1.2.3 4.0", b"0x1.0", b"1_0.0",
+                                  b"1234567890.1234567", b""])
+def test_block_parse_leaves_anything_but_plain_decimals_to_the_line_parser(text):
+    assert _decimals.parse(text) is None
+
+
+def test_blocks_read_like_lines_and_bad_lines_still_named(phoenix, tmp_path, monkeypatch):
+    """Several blocks, a block that falls back (a line with an exponent), and a garbled line
+    in a later block: the same clips as line-by-line parsing, the same one-line error."""
+    lines = (phoenix / "dev.skels").read_text().splitlines()
+    mixed = tmp_path / "m.skels"
+    mixed.write_text("\n".join(lines + [lines[1].replace("0.", "0e0", 1)]) + "\n")
+    monkeypatch.setattr(skels, "BLOCK_BYTES", 100_000)
+    blocked = formats.read(mixed)
+    monkeypatch.setattr(skels._decimals, "parse", lambda block: None)
+    by_line = formats.read(mixed)
+    assert len(blocked) == len(by_line) == 6
+    for a, b in zip(blocked, by_line):
+        assert a.joints.tobytes() == b.joints.tobytes() and a.meta == b.meta
+    mixed.write_text("\n".join(lines + ["1.0 2.0 x"]) + "\n")
+    monkeypatch.undo()
+    with pytest.raises(BadInputError, match=r"m\.skels.*line 6.*value 3 'x' is not a number"):
+        formats.read(mixed)

@@ -11,7 +11,8 @@ One sequence, keys:
     meta         () str, JSON of the format details a writer may reuse (e.g. the `.skels`
                  counter convention); optional
 Several sequences in one file: `num_sequences` () int, and the keys above prefixed with
-`seq<i>/` for i = 0 .. n-1 (e.g. `seq0/joints`, `seq1/text`).
+`seq<i>/` for i = 0 .. n-1 (e.g. `seq0/joints`, `seq1/text`). Members are written stored
+(uncompressed); compressed ones read as well.
 """
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def write(path, sequences: list[PoseSequence]) -> None:
         for i, seq in enumerate(sequences):
             arrays.update({f"seq{i}/{k}": v for k, v in _arrays(seq).items()})
     with atomic_open(path, "wb") as handle:  # a handle: numpy would append .npz to a name
-        np.savez_compressed(handle, **arrays)
+        np.savez(handle, **arrays)  # stored: deflate saves 40 % of the size at 4x the time
 
 
 def _get(data: dict, key: str, path: Path, required: bool = True):

@@ -48,6 +48,7 @@ from ..atomic import atomic_group, atomic_open
 from ..errors import BadInputError
 from ..pose import PoseSequence
 from ..skeleton import L_SHOULDER, NECK, NOMINAL_SHOULDER_WIDTH_M, PROMPT2SIGN_50, R_SHOULDER
+from . import _decimals
 from ._limits import MAX_FILE_BYTES, open_regular, read_bytes
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ _SCALE_BANDS = ((3, 0.19, 0.7), (9, 0.06, 0.19))
 DEFAULT_SCALE = 3
 MAX_LINE_BYTES = 256 * 1024**2   # one clip; about 20 minutes of v1 frames
 MAX_SIBLING_BYTES = 64 * 1024**2
+BLOCK_BYTES = 8 * 1024**2  # lines parsed together
 _TOKEN = re.compile(rb"\S+")
 
 
@@ -154,7 +156,10 @@ def _shoulder_width(file_joints: list[np.ndarray]) -> float | None:
 
 
 def _is_sentinel(xyz: np.ndarray) -> np.ndarray:
-    return np.all(np.abs(xyz - SENTINEL) < SENTINEL_TOL, axis=-1)
+    out = np.abs(xyz[..., 0] - SENTINEL) < SENTINEL_TOL  # axis by axis: a third of the memory
+    for axis in (1, 2):
+        out &= np.abs(xyz[..., axis] - SENTINEL) < SENTINEL_TOL
+    return out
 
 
 def detect_scale(file_joints: list[np.ndarray], path: Path | None = None) -> int:
@@ -195,11 +200,31 @@ def _read_sibling(path: Path, expected: int, skels: Path) -> list[str | None]:
     return [line.rstrip("\r").strip() or None for line in lines]
 
 
-def _read_lines(path: Path, limit: int, select: int | None = None) -> tuple[list[tuple], int]:
+def _parse_rows(pending: list[tuple[int, bytes]], path: Path) -> list[tuple]:
+    """The rows (see `_read_lines`) of a block of lines: parsed as one block when they are plain
+    decimals (`_decimals`), else line by line, which also names what is wrong."""
+    parsed = _decimals.parse(b"\n".join(raw for _, raw in pending)) if pending else None
+    if parsed is not None:
+        values, per_line = parsed
+        lines = np.split(values, np.cumsum(per_line)[:-1])
+        return [(lineno, v, _token(raw, V1_WIDTH - 1), None)
+                for (lineno, raw), v in zip(pending, lines)]
+    rows = []
+    for lineno, raw in pending:
+        values = _parse_line(raw, path, lineno)
+        bad = np.flatnonzero(~np.isfinite(values))
+        rows.append((lineno, values, _token(raw, V1_WIDTH - 1),
+                     (int(bad[0]), _token(raw, int(bad[0]))) if bad.size else None))
+    return rows
+
+
+def _read_lines(path: Path, limit: int, select: int | None = None) \
+        -> tuple[list[tuple], np.ndarray, int]:
     """(line number, values, counter token of the first v1 frame, first non-finite value as
     (index, token) or None) of every line (only of line `select` + 1 if given: the others are
-    counted, not parsed), and the number of lines."""
-    rows, total, count = [], 0, 0
+    counted, not parsed), all values as one array (each line's are views of it), and the number
+    of lines. Lines are parsed in blocks of about BLOCK_BYTES."""
+    rows, pending, pending_bytes, total, count = [], [], 0, 0, 0
     with open_regular(path, limit) as handle:
         for lineno in itertools.count(1):
             raw = handle.readline(MAX_LINE_BYTES + 1)
@@ -214,16 +239,19 @@ def _read_lines(path: Path, limit: int, select: int | None = None) -> tuple[list
             count = lineno
             if select is not None and lineno != select + 1:
                 continue
-            raw = raw.rstrip(b"\r\n")
-            values = _parse_line(raw, path, lineno)
-            bad = np.flatnonzero(~np.isfinite(values))
-            rows.append((lineno, values, _token(raw, V1_WIDTH - 1),
-                         (int(bad[0]), _token(raw, int(bad[0]))) if bad.size else None))
+            pending.append((lineno, raw.rstrip(b"\r\n")))
+            pending_bytes += len(raw)
+            if pending_bytes >= BLOCK_BYTES:
+                rows += _parse_rows(pending, path)
+                pending, pending_bytes = [], 0
+    rows += _parse_rows(pending, path)
     if not count:
         raise BadInputError("file holds no clips", path=path)
     if not rows:
         raise BadInputError(f"clip {select} asked for, but it has {count} clips", path=path)
-    return rows, count
+    flat = np.concatenate([row[1] for row in rows])  # the blocks' arrays are freed
+    lines = np.split(flat, np.cumsum([row[1].size for row in rows])[:-1])
+    return [(row[0], values, *row[2:]) for row, values in zip(rows, lines)], flat, count
 
 
 def read(path, *, scale: str | int = "auto", fps: float = 25.0, layout: str = "auto",
@@ -239,7 +267,7 @@ def read(path, *, scale: str | int = "auto", fps: float = 25.0, layout: str = "a
     if select is not None and (isinstance(select, bool) or not isinstance(select, int)
                                or select < 0):
         raise BadInputError(f"select must be a clip index (0 or more), got {select!r}", path=path)
-    rows, count = _read_lines(path, MAX_FILE_BYTES, select)
+    rows, flat, count = _read_lines(path, MAX_FILE_BYTES, select)
     if layout == "auto":
         layout = _detect_layout(rows[0][1], path)
     width = V1_WIDTH if layout == "v1" else DWPOSE_WIDTH
@@ -259,7 +287,8 @@ def read(path, *, scale: str | int = "auto", fps: float = 25.0, layout: str = "a
     if select is not None:
         siblings = {field: [lines[select]] for field, lines in siblings.items()}
     if layout == "v1":
-        seqs = _v1_sequences(frames, rows, path, scale, fps)
+        seqs = _v1_sequences(flat.reshape(-1, width), [len(f) for f in frames], rows, path,
+                             scale, fps)
     else:
         from .dwpose import sequence_from_skels2025
         seqs = [sequence_from_skels2025(f, aspect=aspect, fps=fps, path=path, line=row[0])
@@ -271,19 +300,25 @@ def read(path, *, scale: str | int = "auto", fps: float = 25.0, layout: str = "a
     return seqs
 
 
-def _v1_sequences(frames, rows, path, scale, fps) -> list[PoseSequence]:
-    file_joints = [f[:, :V1_WIDTH - 1].reshape(-1, 50, 3) for f in frames]
-    divisor = detect_scale(file_joints, path) if scale == "auto" else int(scale)
-    factors = _axis_factors(divisor)
+def _v1_sequences(allf, lengths, rows, path, scale, fps) -> list[PoseSequence]:
+    """All clips' frames (`allf`, clip after clip) converted as one array, then split into
+    per-clip views: the per-clip work is only the counter's bookkeeping."""
+    xyz = allf[:, :V1_WIDTH - 1].reshape(-1, 50, 3)
+    divisor = detect_scale([xyz], path) if scale == "auto" else int(scale)
+    missing = _is_sentinel(xyz)
+    neck_missing = missing[:, NECK].copy()
+    missing[:, NECK] = False
+    joints = np.multiply(xyz, _axis_factors(divisor), out=np.empty(xyz.shape, np.float32),
+                         casting="same_kind")
+    joints += 0.0  # no negative zeros
+    joints[missing] = 0.0
+    joints[neck_missing, NECK] = 0.0
+    confidence = (~missing).astype(np.float32)
+    bounds = np.cumsum(lengths)[:-1]
     seqs = []
-    for xyz, f, (lineno, _, counter_token, _) in zip(file_joints, frames, rows):
-        missing = _is_sentinel(xyz)
-        neck_sentinel = bool(missing[:, NECK].any())
-        missing[:, NECK] = False
-        joints = xyz * factors + 0.0
-        joints[missing] = 0.0
-        joints[_is_sentinel(xyz[:, NECK]), NECK] = 0.0
-        counters = f[:, -1]
+    for j, c, n, counters, (lineno, _, counter_token, _) in zip(
+            np.split(joints, bounds), np.split(confidence, bounds), np.split(neck_missing, bounds),
+            np.split(allf[:, -1], bounds), rows):
         convention = _detect_counter(counters)
         if convention is None:
             log.warning("%s line %d: counter starts at %.4f, neither i/T nor (i+1)/T", path,
@@ -291,8 +326,8 @@ def _v1_sequences(frames, rows, path, scale, fps) -> list[PoseSequence]:
         decimals = min(len(counter_token.partition(".")[2]), MAX_COUNTER_DECIMALS)
         meta = {"skels_scale": divisor, "skels_counter": convention or "pt",
                 "skels_counter_decimals": decimals or COUNTER_DECIMALS,
-                "skels_neck_sentinel": neck_sentinel}
-        seqs.append(PoseSequence(joints, (~missing).astype(np.float32), fps=fps, meta=meta))
+                "skels_neck_sentinel": bool(n.any())}
+        seqs.append(PoseSequence(j, c, fps=fps, meta=meta))
     return seqs
 
 
