@@ -485,11 +485,9 @@ class LexiconGenerator(Generator):
         face = compose(text, list(word_spans.values()), len(joints), fps, language.spoken,
                        self.face, seed, joints=joints, confidence=confidence,
                        depth_known=depth_known)
-        by_span = {(m.word, m.start, m.end): m for m in face.words}
         for report, span in word_spans.items():
-            mouthing = by_span.get((span.word, span.start, span.end))
-            if mouthing is not None:
-                plan.words[report].mouthing = mouthing.describe()
+            if (mouthing := face.mouthing(span)) is not None:
+                plan.words[report].mouthing = mouthing
         return face
 
     def _render(self, plan: Plan, language: Language, fps: float

@@ -35,8 +35,9 @@ def spelling_hand(joints: np.ndarray, seen: np.ndarray, start: int, end: int) ->
     best, height = None, -np.inf
     for hand in (R_HAND, L_HAND):
         frames = seen[start:end][:, hand].all(axis=1)
-        if frames.any() and joints[start:end][frames][:, hand, 1].mean() > height:
-            best, height = hand, joints[start:end][frames][:, hand, 1].mean()
+        mean = joints[start:end][frames][:, hand, 1].mean() if frames.any() else -np.inf
+        if mean > height:
+            best, height = hand, mean
     return best
 
 

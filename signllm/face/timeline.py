@@ -123,6 +123,13 @@ class Composition:
     grammar: list[GrammarMark] = field(default_factory=list)
     blinks: list[int] = field(default_factory=list)     # frame of each blink's closure
 
+    def mouthing(self, span: WordSpan) -> str | None:
+        """How the word of `span` was mouthed (or why not); None if it was not composed."""
+        for m in self.words:
+            if (m.word, m.start, m.end) == (span.word, span.start, span.end):
+                return m.describe()
+        return None
+
 
 # --------------------------------------------------------------------------- mouthing
 

@@ -98,19 +98,18 @@ def gloss_face(info: StreamInfo, spans: list[tuple[int, int]], keypoints: tuple,
     and how it was mouthed."""
     forms = [spoken_form(w.word) for w in info.words]
     sentence = " ".join(form for form, _ in forms)
-    reports = {}
-    for k, ((form, spelled), report, (start, end)) in enumerate(zip(forms, info.words, spans)):
+    reports, token = {}, 0
+    for (form, spelled), report, (start, end) in zip(forms, info.words, spans):
         report.frames = (start, end)
         if any(c.isalnum() for c in form):
-            token = len(tokenize(" ".join(f for f, _ in forms[:k])))
             reports[WordSpan(form, start, end, token, report.word, spelled)] = report
+        token += len(tokenize(form))
     joints, confidence = keypoints
     face = compose(sentence, list(reports), len(joints), fps, info.language.spoken, options,
                    seed, joints=joints, confidence=confidence, depth_known=False)
-    by_span = {(m.word, m.start, m.end): m for m in face.words}
     for span, report in reports.items():
-        if (span.word, span.start, span.end) in by_span:
-            report.mouthing = by_span[(span.word, span.start, span.end)].describe()
+        if (mouthing := face.mouthing(span)) is not None:
+            report.mouthing = mouthing
     return face
 
 
