@@ -5,8 +5,9 @@ to deform, and its vertex order is fixed by SMPL-X vertex ids. So the face is pa
 ribbons a few millimetres above the skull (dark paint, double-sided), skinned rigidly to the
 `head` joint, and each blendshape the lexicon generator animates is one morph target that moves
 the ribbons (`MORPH_NAMES`, in ARKit order: every name of `signllm.face.timeline.FACE_NAMES`
-but `tongueOut`, as the mannequin has no tongue; glTF stores them as `extras.targetNames`, which
-Blender reads as shape-key names). The shapes are our own, sized for a 17 cm head:
+but the eyeLook* gaze weights, which the eye rotations already play, and `tongueOut`, as the
+mannequin has no tongue; glTF stores them as `extras.targetNames`, which Blender reads as
+shape-key names). The shapes are our own, sized for a 17 cm head:
 - `jawOpen` drops the lower lip as far as the jaw joint's 0.3 rad turns the chin (1.6 cm), so
   the lips stay on the chin when both are played; `mouthClose` lifts it back;
 - `mouthFunnel` / `mouthPucker` draw the lip corners in and push the lips forward (funnel opens,
@@ -15,7 +16,8 @@ Blender reads as shape-key names). The shapes are our own, sized for a 17 cm hea
   `mouthLowerDown_*` raise / lower a lip on one side, `mouthShrug*` pushes a lip up and out;
 - `browInnerUp`, `browOuterUp_*` raise the inner / outer end of the brows, `browDown_*` lowers
   a brow and draws it in;
-- `eyeBlink_*` closes a painted eye to a line, `eyeSquint_*` raises its lower contour.
+- `eyeBlink_*` closes a painted eye to a line, `eyeSquint_*` raises its lower contour,
+  `eyeWide_*` opens it wider (mostly the upper contour).
 Geometry follows the mannequin's shape space (stature, head size, ...), so betas move the face
 with the skull.
 """
@@ -36,7 +38,8 @@ MORPH_NAMES: tuple[str, ...] = tuple(n for n in ARKIT_NAMES if n in {
     "mouthSmile_L", "mouthSmile_R", "mouthRollLower", "mouthRollUpper", "mouthShrugLower",
     "mouthShrugUpper", "mouthPress_L", "mouthPress_R", "mouthLowerDown_L", "mouthLowerDown_R",
     "mouthUpperUp_L", "mouthUpperUp_R", "browInnerUp", "browOuterUp_L", "browOuterUp_R",
-    "browDown_L", "browDown_R", "eyeBlink_L", "eyeBlink_R", "eyeSquint_L", "eyeSquint_R"})
+    "browDown_L", "browDown_R", "eyeBlink_L", "eyeBlink_R", "eyeSquint_L", "eyeSquint_R",
+    "eyeWide_L", "eyeWide_R"})
 PAINT = [0.22, 0.13, 0.08, 1.0]
 
 # the skull sphere of mannequin._build_mesh, relative to the head joint
@@ -107,12 +110,13 @@ def _lips(u: np.ndarray) -> dict[str, np.ndarray]:
     return {"upper_lip": upper, "lower_lip": lower}
 
 
-def _eye(side: float, u: np.ndarray, closed: float = 0.0, squint: float = 0.0) -> np.ndarray:
+def _eye(side: float, u: np.ndarray, closed: float = 0.0, squint: float = 0.0,
+         wide: float = 0.0) -> np.ndarray:
     """An almond (3 rows: lower contour, middle, upper contour); `closed` 1 folds it to a line."""
     centre = np.array([side * 0.032, 0.07])
     bow = 1 - u ** 2
-    lower = -0.0035 * bow * (1 - 0.45 * squint)
-    upper = 0.0055 * bow * (1 - 0.15 * squint)
+    lower = -0.0035 * bow * (1 - 0.45 * squint + 0.15 * wide)
+    upper = 0.0055 * bow * (1 - 0.15 * squint + 0.4 * wide)
     line = -0.0015 * bow
     upper = upper + closed * (line - upper)
     lower = lower + closed * (line - lower)
@@ -172,7 +176,8 @@ def _grids(shape: dict[str, float]) -> dict[str, np.ndarray]:
                                        + 0.002 * shrug)
                                - 0.002 * roll * edge[:, None])
     for tag, side in (("L", 1.0), ("R", -1.0)):
-        out[f"eye_{tag}"] = _eye(side, u, w(f"eyeBlink_{tag}"), w(f"eyeSquint_{tag}"))
+        out[f"eye_{tag}"] = _eye(side, u, w(f"eyeBlink_{tag}"), w(f"eyeSquint_{tag}"),
+                                 w(f"eyeWide_{tag}"))
         out[f"brow_{tag}"] = _brow(side, t, w("browInnerUp"), w(f"browOuterUp_{tag}"),
                                    w(f"browDown_{tag}"))
     return out

@@ -41,6 +41,7 @@ from .fingerspelling import (HOW_TO_ADD_DATA, PHRASE_PUNCTUATION, SENTENCE_PUNCT
                              spell_word)
 from .generation import Frame, GenerationStream, Generator, StreamInfo, WordReport
 from .languages import LANGUAGES, Language, get_language
+from .notation.description import NonManual
 from .skeleton import L_HAND, L_WRIST, PROMPT2SIGN_50, R_ELBOW, R_HAND, R_WRIST
 from .text import gloss_upper, phrase_key, tokens as tokenize
 
@@ -486,7 +487,7 @@ class LexiconGenerator(Generator):
                        self.face, seed, joints=joints, confidence=confidence,
                        depth_known=depth_known)
         for report, span in word_spans.items():
-            if (mouthing := face.mouthing(span)) is not None:
+            if (mouthing := face.describe(span)) is not None:
                 plan.words[report].mouthing = mouthing
         return face
 
@@ -538,21 +539,21 @@ class LexiconGenerator(Generator):
 
 def _word_spans(plan: Plan, spans: list) -> dict[int, WordSpan]:
     """Per word report: the frames of its sign (a spelled word: first to last letter), its
-    spoken phrase and the notation's mouth picture."""
-    grouped: dict[int, tuple[Source, int, int, str | None]] = {}
+    spoken phrase and the notation's non-manual tiers."""
+    grouped: dict[int, tuple[Source, int, int, NonManual]] = {}
     for item, source, span in zip(plan.items, plan.sources, spans):
         if source is None or span is None:
             continue
         if source.report in grouped:
-            _, start, _, picture = grouped[source.report]
-            grouped[source.report] = (source, start, span[1], picture)
+            _, start, _, nonmanual = grouped[source.report]
+            grouped[source.report] = (source, start, span[1], nonmanual)
         else:
             notated = not isinstance(item, Step) and item[0] == "notated"
             grouped[source.report] = (source, span[0], span[1],
-                                      _mouth_picture(item[1]) if notated else None)
+                                      _nonmanual(item[1]) if notated else NonManual())
     return {report: WordSpan(src.phrase, start, end, src.token, src.gloss, src.fingerspelled,
-                             picture)
-            for report, (src, start, end, picture) in grouped.items()}
+                             nonmanual)
+            for report, (src, start, end, nonmanual) in grouped.items()}
 
 
 def _leads(timing: Timing, fps: float) -> tuple[int, int]:
@@ -695,19 +696,15 @@ def render_plan(plan: Plan, language: Language, fps: float, *, timing: Timing = 
     return Rendering(joints, confidence, frames, spans)
 
 
-def _frames(joints: np.ndarray, confidence: np.ndarray) -> Iterator[Frame]:
-    for j, c in zip(joints, confidence):
-        yield Frame(j, c)
-
-
-def _mouth_picture(sign) -> str | None:
-    """The notation's own mouthing (gestural SiGML `mouth_picture`, SAMPA), if it has one."""
+def _nonmanual(sign) -> NonManual:
+    """The notation's own non-manual tiers (SiGML mouth picture in SAMPA, head, brow, lid and
+    gaze codes), if it has them."""
     from .sign_lexicon import describe
 
     try:
-        return describe(sign).nonmanual.mouthing
+        return describe(sign).nonmanual
     except SignLLMError:
-        return None
+        return NonManual()
 
 
 def _frames(joints: np.ndarray, confidence: np.ndarray,

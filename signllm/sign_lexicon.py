@@ -13,7 +13,8 @@ every source:
 
 Words are matched as spoken-language phrases (longest first, up to `MAX_PHRASE_WORDS`), on the
 surface form and on its lemma; among variants of one lemma (`GEHEN`, `GEHEN_A`, `GEHEN_1`) the
-plain gloss wins, then the alphabetically first, so the choice is deterministic.
+plain gloss wins, then a file named as its gloss (NGT's `ETEN.sigml` before its negated form
+`ETEN-AM{NEGATIE}.sigml`), then the alphabetically first, so the choice is deterministic.
 """
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ class NotatedSign:
 
 
 def _rank(sign: NotatedSign) -> tuple:
-    return (sign.gloss != sign.lemma, sign.gloss, sign.source)
+    return (sign.gloss != sign.lemma, Path(sign.source).stem != sign.gloss, sign.gloss,
+            sign.source)
 
 
 class NotatedLexicon:

@@ -9,6 +9,7 @@ from signllm.face.arkit import ARKIT_NAMES, live_link_name
 from signllm.face.timeline import (FACE_NAMES, FaceOptions, WordSpan, compose)
 from signllm.face.track import FaceTrack
 from signllm.face.visemes import MOUTH_NAMES, TEMPLATES, ipa_visemes, merge_repeats
+from signllm.notation.description import NonManual
 
 needs_espeak = pytest.mark.skipif(not phonemes.available(),
                                   reason="espeak-ng is not installed (apt-get install espeak-ng)")
@@ -53,7 +54,7 @@ def test_kinder_visemes_are_shown_in_phoneme_order_across_the_sign():
 
 @needs_espeak
 def test_mouthing_comes_from_the_notation_when_it_has_a_mouth_picture():
-    span = WordSpan("twintig", 5, 40, 0, mouth_picture="tvInt@x")
+    span = WordSpan("twintig", 5, 40, 0, nonmanual=NonManual(mouthing="tvInt@x"))
     (word,) = compose("twintig", [span], 50, FPS, "nl").words
     assert word.source == "notation (SAMPA)"
     assert word.events[0].viseme == "DD" and word.events[-1].viseme == "kk"
@@ -275,3 +276,51 @@ def test_arkit_names():
     assert len(ARKIT_NAMES) == len(set(ARKIT_NAMES)) == 52
     assert set(FACE_NAMES) <= set(ARKIT_NAMES)
     assert live_link_name("eyeBlink_L") == "EyeBlinkLeft" and live_link_name("jawOpen") == "JawOpen"
+
+
+# ------------------------------------------------------------ the notation's own non-manuals
+
+def notated_face(nonmanual, word="eten", sentence=None, **options):
+    span = WordSpan(word, 20, 45, 0, nonmanual=nonmanual)
+    opts = FaceOptions(mouthing=False, blinks=False, **options)
+    return span, compose(sentence or word, [span], 70, FPS, "nl", opts, seed=0)
+
+
+def test_notation_brows_and_lids_hold_over_their_sign_only():
+    span, face = notated_face(NonManual(brows=("RB",), other=("eye_lids:SB", "mouth_gesture:L06")))
+    w = dict(zip(face.track.names, face.track.weights.T))
+    inside = slice(span.start, span.end)
+    assert w["browInnerUp"][inside].min() > 0.6 and w["eyeSquint_L"][inside].min() > 0.5
+    assert w["browInnerUp"][:10].max() == 0 and w["browInnerUp"][60:].max() == 0
+    assert w["browDown_L"].max() == 0
+    said = face.describe(span)
+    assert "notation face: brows RB, lids SB" in said and "not animated: mouth_gesture:L06" in said
+
+
+def test_notation_headshake_replaces_the_rule_one_and_turns_are_held():
+    span, face = notated_face(NonManual(head=("SH",)), word="niet")
+    yaw = face.track.head[:, 1]
+    assert sign_changes(yaw[span.start:span.end]) >= 2
+    assert not [m for m in face.grammar if m.kind == "negation"]    # the sign's own, not twice
+    assert np.abs(yaw).max() <= np.radians(15.0) + 1e-6
+    span, face = notated_face(NonManual(head=("SL", "TR")))
+    mid = (span.start + span.end) // 2
+    assert np.allclose(face.track.head[mid], np.radians([0, 20, 12]), atol=1e-6)
+    assert np.abs(face.track.head[:5]).max() == 0
+
+
+def test_notation_gaze_direction_and_unknown_codes_are_reported():
+    span, face = notated_face(NonManual(gaze=("DN",), head=("PF",), brows=("XX",)))
+    mid = (span.start + span.end) // 2
+    w = dict(zip(face.track.names, face.track.weights.T))
+    assert w["eyeLookDown_L"][mid] > 0.5 and w["eyeLookDown_L"][:5].max() == 0
+    assert face.track.eyes[mid, 0, 0] > 0.1                          # pitched down about +X
+    assert "not animated: head PF, brows XX" in face.describe(span)
+
+
+def test_notation_face_turns_off_with_its_option():
+    span, face = notated_face(NonManual(brows=("RB",), head=("SH",)), word="niet",
+                              notation=False)
+    w = dict(zip(face.track.names, face.track.weights.T))
+    assert w["browInnerUp"].max() == 0
+    assert [m.kind for m in face.grammar] == ["negation"]           # the rule's own shake

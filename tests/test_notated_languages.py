@@ -43,3 +43,26 @@ def test_the_ngt_sigml_folder_signs_dutch(shared_data):
         "Tien kinderen zwemmen", get_language("dse", notated=True), seed=0)
     assert stream.info.gloss == "TIEN_10 KIND ZWEMMEN"   # file glosses, Dutch lemmas
     assert all(w.how == "sign" for w in stream.info.words)
+
+
+def test_an_ngt_sign_brings_its_own_face(shared_data):
+    """WAAROM's notation: head turned right (SR), brows furrowed (FU), lids squeezed (SB)."""
+    stream = LexiconGenerator(shared_data / "sigml-ngt").stream(
+        "Waarom?", get_language("dse", notated=True), seed=0)
+    frames = list(stream.frames)
+    [word] = stream.info.words
+    assert "notation face: head SR, brows FU, gaze AD, lids SB" in word.mouthing
+    start, end = word.frames
+    mid = (start + end) // 2
+    weights = dict(zip(stream.info.face_names, frames[mid].face.weights))
+    assert weights["browDown_L"] > 0.6 and weights["eyeSquint_R"] > 0.5
+    assert frames[mid].face.head[1] < -0.3                   # turned to the signer's right
+    assert abs(frames[0].face.head[1]) < 1e-6
+
+
+def test_a_word_takes_the_plain_file_before_its_marked_variant(shared_data):
+    """ETEN.sigml and ETEN-AM{NEGATIE}.sigml share the gloss ETEN; 'eet' is not negated."""
+    stream = LexiconGenerator(shared_data / "sigml-ngt").stream(
+        "eet", get_language("dse", notated=True), seed=0)
+    [word] = stream.info.words
+    assert "(ETEN.sigml;" in word.detail and "head SH" not in word.mouthing

@@ -43,6 +43,16 @@ def test_hns_sigml_reads_as_the_same_hamnosys_string():
     assert got.nonmanual.other == ("hnm_mouthpicture",)
 
 
+def test_hns_sigml_nonmanual_tags_read_as_their_gestural_tiers():
+    tags = ('<hnm_mouthpicture picture="haUs"/><hnm_eyebrows tag="RB"/><hnm_head tag="SH"/>'
+            '<hnm_eyegaze tag="HD"/><hnm_eyelids tag="SB"/><hnm_mouthgesture tag="L06"/>')
+    [got] = read_sigml(hns(["hamflathand", "hamextfingeru", "hampalmd", "hamchest"],
+                           nonmanual=tags))
+    nm = got.nonmanual
+    assert (nm.mouthing, nm.brows, nm.head, nm.gaze) == ("haUs", ("RB",), ("SH",), ("HD",))
+    assert nm.other == ("eye_lids:SB", "mouth_gesture:L06")
+
+
 def test_every_dsgs_string_as_hns_sigml_equals_its_hamnosys():
     pytest.importorskip("signwriting")
     from signllm.sign_lexicon import package_dsgs_path

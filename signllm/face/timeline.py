@@ -31,7 +31,8 @@ import numpy as np
 
 from ..errors import BadInputError, SignLLMError
 from ..text import WORD, tokens as tokenize
-from . import gaze, rules
+from ..notation.description import NonManual
+from . import gaze, notated, rules
 from .arkit import ARKIT_NAMES
 from .curves import gaussian_smooth, plateau, smoothstep
 from .phonemes import ENGINE, phonemize, prefetch
@@ -44,7 +45,7 @@ BROWS_UP = {"browInnerUp": 0.7, "browOuterUp_L": 0.55, "browOuterUp_R": 0.55}
 BROWS_DOWN = {"browDown_L": 0.65, "browDown_R": 0.65, "eyeSquint_L": 0.2, "eyeSquint_R": 0.2}
 BLINK = ("eyeBlink_L", "eyeBlink_R")
 FACE_NAMES: tuple[str, ...] = tuple(n for n in ARKIT_NAMES if n in {
-    *MOUTH_NAMES, *BROWS_UP, *BROWS_DOWN, *BLINK, *gaze.LOOK_NAMES})
+    *MOUTH_NAMES, *BROWS_UP, *BROWS_DOWN, *BLINK, *gaze.LOOK_NAMES, *notated.SHAPE_NAMES})
 
 COARTICULATION_S = 0.04      # sigma of the blend between neighbouring visemes
 VOWEL_UNITS, CONSONANT_UNITS, LONG_FACTOR = 1.0, 0.6, 1.5
@@ -68,13 +69,19 @@ class WordSpan:
     token: int = -1                   # index of its first token in `signllm.text.tokens(sentence)`
     gloss: str = ""
     fingerspelled: bool = False
-    mouth_picture: str | None = None  # SAMPA from the notation, if the lexicon has one
+    nonmanual: NonManual = NonManual()  # the notation's own tiers, if the lexicon gives them
+
+    @property
+    def mouth_picture(self) -> str | None:
+        """SAMPA from the notation, if the lexicon has one."""
+        return self.nonmanual.mouthing
 
 
 @dataclass(frozen=True)
 class FaceOptions:
     mouthing: bool = True
     grammar: bool = True              # question brows, headshake, nod
+    notation: bool = True             # the lexicon's own head, brow, lid and gaze codes
     blinks: bool = True
     gaze: bool = True                 # the eyes follow the spelling hand (needs the keypoints)
     blink_rate_per_min: float = 17.0
@@ -122,13 +129,16 @@ class Composition:
     words: list[WordMouthing] = field(default_factory=list)
     grammar: list[GrammarMark] = field(default_factory=list)
     blinks: list[int] = field(default_factory=list)     # frame of each blink's closure
+    notation: dict[tuple[str, int, int], notated.NotatedFace] = field(default_factory=dict)
 
-    def mouthing(self, span: WordSpan) -> str | None:
-        """How the word of `span` was mouthed (or why not); None if it was not composed."""
-        for m in self.words:
-            if (m.word, m.start, m.end) == (span.word, span.start, span.end):
-                return m.describe()
-        return None
+    def describe(self, span: WordSpan) -> str | None:
+        """How the word of `span` was mouthed (or why not) and what of its notation's face was
+        animated; None if it was not composed."""
+        key = (span.word, span.start, span.end)
+        parts = [m.describe() for m in self.words if (m.word, m.start, m.end) == key]
+        if key in self.notation:
+            parts.append(self.notation[key].describe())
+        return "; ".join(parts) if parts else None
 
 
 # --------------------------------------------------------------------------- mouthing
@@ -214,9 +224,13 @@ def question_marks(sentence: str, spans: list[WordSpan], spoken: str) -> list[Gr
     return marks
 
 
-def head_marks(spans: list[WordSpan], spoken: str) -> list[GrammarMark]:
+def head_marks(spans: list[WordSpan], spoken: str, skip: set = frozenset()) -> list[GrammarMark]:
+    """Negation and affirmation by the sentence's rules, but not where the sign's own notation
+    moves the head (`skip`: spans' (word, start, end))."""
     marks = []
     for s in spans:
+        if (s.word, s.start, s.end) in skip:
+            continue
         if rules.is_negation(s.word, spoken, s.gloss):
             marks.append(GrammarMark("negation", s.start, s.end, s.word))
         elif rules.is_affirmation(s.word, spoken, s.gloss):
@@ -306,62 +320,128 @@ def compose(sentence: str, spans: list[WordSpan], frames: int, fps: float, spoke
     the eyes look ahead)."""
     rng = np.random.default_rng(0 if seed is None else seed)
     spans = [s for s in spans if s.end > s.start]
-    names = FACE_NAMES
-    column = {n: i for i, n in enumerate(names)}
-    weights = np.zeros((frames, len(names)), np.float64)
-    head = np.zeros((frames, 3), np.float64)
-    words: list[WordMouthing] = []
-    if options.mouthing:
-        prefetch([w for s in spans if not s.mouth_picture for w in WORD.findall(s.word)], spoken)
-        events: list[VisemeEvent] = []
-        for span in spans:
-            string, source, reason = word_visemes(span, spoken)
-            if string is None:
-                log.info("no mouthing for %r: %s", span.word, reason)
-                words.append(WordMouthing(span.word, span.start, span.end, reason=reason))
-                continue
-            placed = layout(string, span.start, span.end)
-            events += placed
-            words.append(WordMouthing(span.word, span.start, span.end, source, placed))
-        if events and frames:
-            mouth = mouth_weights(events, frames, fps, options.mouthing_strength)
-            for i, name in enumerate(MOUTH_NAMES):
-                weights[:, column[name]] = mouth[:, i]
-    grammar: list[GrammarMark] = []
-    if options.grammar:
-        for mark in question_marks(sentence, spans, spoken):
-            grammar.append(mark)
-            shape = BROWS_DOWN if mark.kind == "wh-question" else BROWS_UP
-            curve = plateau(frames, mark.start, mark.end, BROW_RAMP_S * fps)
-            for name, weight in shape.items():
-                weights[:, column[name]] = np.maximum(weights[:, column[name]], weight * curve)
-        for mark in head_marks(spans, spoken):
-            grammar.append(mark)
-            if mark.kind == "negation":
-                head[:, 1] += headshake(mark, frames, fps)
-            else:
-                head[:, 0] += nod(mark, frames, fps)
+    face = _Face(frames, fps)
+    words = _mouthing(face, spans, spoken, options.mouthing_strength) if options.mouthing else []
+    faces = {(s.word, s.start, s.end): f for s in spans
+             if not (f := notated.read(s.nonmanual.head, s.nonmanual.brows, s.nonmanual.gaze,
+                                       s.nonmanual.other)).empty} if options.notation else {}
+    moved = {key for key, f in faces.items() if f.head != (0.0, 0.0, 0.0) or f.moving}
+    grammar = _grammar(face, sentence, spans, spoken, moved) if options.grammar else []
+    for span in spans:
+        if (f := faces.get((span.word, span.start, span.end))) is not None:
+            _notated(face, span, f)
     blinks: list[int] = []
     if options.blinks:
-        blinks = blink_frames(spans, frames, fps, options.blink_rate_per_min, rng)
+        blinks = sorted(blink_frames(spans, frames, fps, options.blink_rate_per_min, rng)
+                        + [(s.start + s.end) // 2 for s in spans
+                           if (f := faces.get((s.word, s.start, s.end))) and f.blink])
         curve = blink_curve(blinks, frames, fps, rng)
         for name in BLINK:
-            weights[:, column[name]] = curve
-    eyes = np.zeros((frames, 2, 3), np.float64)
-    spelled = [(s.start, s.end) for s in spans if s.fingerspelled]
-    if options.gaze and joints is not None and spelled:
-        if len(joints) != frames:
-            raise BadInputError(f"{len(joints)} frames of keypoints for a face of {frames}")
+            face.hold(name, curve)
+    if options.gaze:
+        _gaze(face, spans, faces, joints, confidence, depth_known)
+    face.jaw[:, 0] = face.weights[:, face.column["jawOpen"]] * JAW_MAX_RAD
+    track = FaceTrack(FACE_NAMES, np.clip(face.weights, 0, 1), face.jaw, face.head, face.eyes, fps)
+    return Composition(track, words, grammar, blinks, faces)
+
+
+class _Face:
+    """The arrays a composition fills, frame by frame."""
+
+    def __init__(self, frames: int, fps: float):
+        self.frames, self.fps = frames, fps
+        self.column = {n: i for i, n in enumerate(FACE_NAMES)}
+        self.weights = np.zeros((frames, len(FACE_NAMES)), np.float64)
+        self.head = np.zeros((frames, 3), np.float64)
+        self.jaw = np.zeros((frames, 3), np.float64)
+        self.eyes = np.zeros((frames, 2, 3), np.float64)
+
+    def hold(self, name: str, curve: np.ndarray) -> None:
+        """Raise blendshape `name` to `curve` where it is lower."""
+        k = self.column[name]
+        self.weights[:, k] = np.maximum(self.weights[:, k], curve)
+
+
+def _mouthing(face: _Face, spans: list[WordSpan], spoken: str,
+              strength: float) -> list[WordMouthing]:
+    prefetch([w for s in spans if not s.mouth_picture for w in WORD.findall(s.word)], spoken)
+    words: list[WordMouthing] = []
+    events: list[VisemeEvent] = []
+    for span in spans:
+        string, source, reason = word_visemes(span, spoken)
+        if string is None:
+            log.info("no mouthing for %r: %s", span.word, reason)
+            words.append(WordMouthing(span.word, span.start, span.end, reason=reason))
+            continue
+        placed = layout(string, span.start, span.end)
+        events += placed
+        words.append(WordMouthing(span.word, span.start, span.end, source, placed))
+    if events and face.frames:
+        mouth = mouth_weights(events, face.frames, face.fps, strength)
+        for i, name in enumerate(MOUTH_NAMES):
+            face.weights[:, face.column[name]] = mouth[:, i]
+    return words
+
+
+def _grammar(face: _Face, sentence: str, spans: list[WordSpan], spoken: str,
+             moved: set) -> list[GrammarMark]:
+    marks: list[GrammarMark] = []
+    for mark in question_marks(sentence, spans, spoken):
+        marks.append(mark)
+        shape = BROWS_DOWN if mark.kind == "wh-question" else BROWS_UP
+        curve = plateau(face.frames, mark.start, mark.end, BROW_RAMP_S * face.fps)
+        for name, weight in shape.items():
+            face.hold(name, weight * curve)
+    for mark in head_marks(spans, spoken, moved):
+        marks.append(mark)
+        if mark.kind == "negation":
+            face.head[:, 1] += headshake(mark, face.frames, face.fps)
+        else:
+            face.head[:, 0] += nod(mark, face.frames, face.fps)
+    return marks
+
+
+def _notated(face: _Face, span: WordSpan, f: notated.NotatedFace) -> None:
+    """One sign's own non-manual codes over its frames."""
+    curve = notated.held(face.frames, span.start, span.end, face.fps)
+    for name, weight in f.shapes.items():
+        face.hold(name, weight * curve)
+    face.head += curve[:, None] * np.asarray(f.head)
+    mark = GrammarMark("notation", span.start, span.end, span.word)
+    for code in f.moving:
+        if code == "SH":
+            face.head[:, 1] += headshake(mark, face.frames, face.fps)
+        elif code == "NO":
+            face.head[:, 0] += nod(mark, face.frames, face.fps)
+        else:
+            face.head[:, 0] += notated.nod_once(span.start, span.end, face.frames, face.fps,
+                                                up=code == "NU")
+
+
+def _gaze(face: _Face, spans: list[WordSpan], faces: dict, joints: np.ndarray | None,
+          confidence: np.ndarray | None, depth_known: bool) -> None:
+    """Eyes on the hand over spelled words (and signs whose notation says so), in the
+    notation's direction over signs that give one, ahead elsewhere."""
+    key = lambda s: (s.word, s.start, s.end)  # noqa: E731
+    followed = [(s.start, s.end) for s in spans
+                if s.fingerspelled or getattr(faces.get(key(s)), "gaze", None) == "hand"]
+    angles = np.zeros((face.frames, 2, 2))
+    if joints is not None and followed:
+        if len(joints) != face.frames:
+            raise BadInputError(f"{len(joints)} frames of keypoints for a face of {face.frames}")
         seen = np.ones(joints.shape[:2]) if confidence is None else confidence
-        angles = gaze.follow(np.asarray(joints, np.float64), seen, spelled, fps,
+        angles = gaze.follow(np.asarray(joints, np.float64), seen, followed, face.fps,
                              None if depth_known else gaze.DEPTH_2D_M)
-        eyes = gaze.rotations(angles)
-        for name, curve in gaze.look_weights(angles).items():
-            weights[:, column[name]] = curve
-    jaw = np.zeros((frames, 3), np.float64)
-    jaw[:, 0] = weights[:, column["jawOpen"]] * JAW_MAX_RAD
-    track = FaceTrack(names, np.clip(weights, 0, 1), jaw, head, eyes, fps)
-    return Composition(track, words, grammar, blinks)
+    directed = [(s, faces[key(s)].gaze) for s in spans
+                if isinstance(getattr(faces.get(key(s)), "gaze", None), tuple)]
+    for span, (yaw, pitch) in directed:
+        weight = notated.held(face.frames, span.start, span.end, face.fps)[:, None, None]
+        angles += weight * (np.array([yaw, pitch]) - angles)
+    if not (followed or directed):
+        return
+    face.eyes = gaze.rotations(angles)
+    for name, curve in gaze.look_weights(angles).items():
+        face.weights[:, face.column[name]] = curve
 
 
 __all__ = ["WordSpan", "FaceOptions", "VisemeEvent", "WordMouthing", "GrammarMark", "Composition",

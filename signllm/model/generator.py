@@ -108,7 +108,7 @@ def gloss_face(info: StreamInfo, spans: list[tuple[int, int]], keypoints: tuple,
     face = compose(sentence, list(reports), len(joints), fps, info.language.spoken, options,
                    seed, joints=joints, confidence=confidence, depth_known=False)
     for span, report in reports.items():
-        if (mouthing := face.mouthing(span)) is not None:
+        if (mouthing := face.describe(span)) is not None:
             report.mouthing = mouthing
     return face
 

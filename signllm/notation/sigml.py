@@ -45,6 +45,13 @@ HANDCONFIG_ATTRS = {"handshape", "thumbpos", "mainbend", "bend1", "bend2", "bend
 TIERS = {"mouthing_tier": "mouthing", "head_tier": "head", "facialexpr_tier": "face",
          "eyegaze_tier": "gaze", "body_tier": "body", "shoulder_tier": "shoulder",
          "extra_tier": "extra"}
+# HNS-SiGML's non-manual tags, named as the gestural elements JASigning turns them into
+HNS_NONMANUAL = {"hnm_shoulder": "shoulder_movement", "hnm_body": "body_movement",
+                 "hnm_head": "head_movement", "hnm_eyegaze": "eye_gaze",
+                 "hnm_eyebrows": "eye_brows", "hnm_eyelids": "eye_lids", "hnm_nose": "nose",
+                 "hnm_mouthgesture": "mouth_gesture", "hnm_mouthpicture": "mouth_picture",
+                 "hnm_extra": "extra_movement"}
+VALUE_ATTRS = ("picture", "movement", "direction", "tag")
 
 
 def read_sigml(text_or_path: str | Path, source: str = "") -> list[SignDescription]:
@@ -111,27 +118,25 @@ class _Reader:
         return BadInputError(f"<{element.tag}>: {message}", path=self.where)
 
     def nonmanual(self, element: Element | None) -> NonManual:
-        """Tiers as read: mouth pictures → mouthing, head / brows / gaze movements, the rest
-        as "tier:value"."""
+        """Tiers as read, from gestural elements or HNS `hnm_*` tags alike: mouth pictures →
+        mouthing, head / brows / gaze codes, the rest as "tier:value" (timing attributes as
+        "tier@attribute=value", for the face)."""
         if element is None:
             return NonManual()
         mouthing, head, brows, gaze, other = [], [], [], [], []
         for item in element.iter():
-            value = item.get("picture") or item.get("movement") or item.get("direction")
-            other += [f"{item.tag}@{key}={v}" for key, v in item.attrib.items()
-                      if key not in ("picture", "movement", "direction")]  # timing, for the face
-            if item.tag == "mouth_picture" and item.get("picture"):
-                mouthing.append(item.get("picture"))
-            elif item.tag == "head_movement" and value:
-                head.append(value)
-            elif item.tag == "eye_brows" and value:
-                brows.append(value)
-            elif item.tag == "eye_gaze" and value:
-                gaze.append(value)
-            elif value:
-                other.append(f"{item.tag}:{value}")
-            elif item.tag.startswith("hnm_"):
-                other.append(item.tag)
+            tier = HNS_NONMANUAL.get(item.tag, item.tag)
+            value = next((item.get(k) for k in VALUE_ATTRS if item.get(k)), None)
+            other += [f"{tier}@{key}={v}" for key, v in item.attrib.items()
+                      if key not in VALUE_ATTRS]
+            if not value:
+                if item.tag in HNS_NONMANUAL:
+                    other.append(item.tag)
+                continue
+            {"mouth_picture": mouthing, "head_movement": head, "eye_brows": brows,
+             "eye_gaze": gaze}.get(tier, other).append(
+                value if tier in ("mouth_picture", "head_movement", "eye_brows", "eye_gaze")
+                else f"{tier}:{value}")
         return NonManual(" ".join(mouthing) or None, tuple(head), tuple(brows), tuple(gaze),
                          tuple(other))
 
