@@ -218,3 +218,42 @@ def test_blender_imports_shape_keys_animated(tmp_path, moved, body):
     jaw = face["curves"]['key_blocks["jawOpen"].value']
     assert len(jaw) == 40
     np.testing.assert_allclose(jaw, moved[1].face.channel("jawOpen"), atol=1e-5)
+
+
+def test_preview_face_rides_on_the_head_and_opens_with_jawopen(body, moved):
+    from retarget.render import face_vertices
+    from retarget.skeleton55 import joint
+
+    _, faced = moved
+    face = build_face(body, faced.betas)
+    posed = face_vertices(face, faced)
+    heads = faced.joint_positions()[:, joint("head")]
+    assert posed.shape == (40, len(face.vertices), 3)
+    assert np.linalg.norm(posed.mean(1) - heads, axis=1).max() < 0.15
+    shut = FaceTrack(FACE_NAMES, np.zeros((40, len(FACE_NAMES))), faced.face.jaw,
+                     faced.face.head, faced.face.eyes)
+    open_weights = np.zeros((40, len(FACE_NAMES)))
+    open_weights[:, FACE_NAMES.index("jawOpen")] = 1.0
+    opened = FaceTrack(FACE_NAMES, open_weights, faced.face.jaw, faced.face.head, faced.face.eyes)
+    gap = [np.abs(face_vertices(face, motion_with_face(moved[0], t)) - posed).max()
+           for t in (shut, opened)]
+    assert gap[0] < gap[1] and 0.01 < np.linalg.norm(
+        face_vertices(face, motion_with_face(moved[0], opened))
+        - face_vertices(face, motion_with_face(moved[0], shut)), axis=2).max() < 0.03
+
+
+def test_preview_shows_the_painted_face_in_a_close_up(body, moved):
+    from retarget import render
+
+    plain, faced = moved
+    try:
+        with_face = next(render.render_frames(faced, body, size=200, backend="gl"))
+        without = next(render.render_frames(plain, body, size=200, backend="gl"))
+    except BadInputError as exc:
+        pytest.skip(f"no OpenGL here: {exc}")
+    side = int(200 * render.CLOSE_UP_SHARE)                 # inside the inset's grey frame
+    inset, plain_corner = (with_face[1:side - 1, 1 - side:-1].astype(int),
+                           without[1:side - 1, 1 - side:-1].astype(int))
+    dark = lambda image: (image.sum(-1) < 250).sum()       # noqa: E731  (paint, not wood)
+    assert dark(inset) > 15 and dark(plain_corner) == 0    # eyes, brows, lips in the close-up
+    assert (np.abs(plain_corner - inset).sum(-1) > 60).mean() > 0.2

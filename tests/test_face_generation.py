@@ -141,3 +141,19 @@ def test_pose_sequence_face_must_match_and_with_drops_a_stale_one(generator):
 def test_other_generators_and_plain_sequences_have_no_face():
     seq = PoseSequence.from_joints(np.zeros((3, 50, 3)))
     assert seq.face is None
+
+
+def test_dsgs_nicht_shakes_the_head_from_its_notation_and_keeps_the_hand_low(generator):
+    """NICHT's HamNoSys ends in `( hamhead hamtwisting )`: one headshake (the notation's, the
+    sentence rule leaves the sign alone) and the index finger waves at the shoulder."""
+    from signllm.skeleton import NOSE, R_WRIST
+
+    st = stream(generator, "nicht")
+    frames = list(st.frames)
+    word = report(st.info, "nicht")
+    assert "notation face: head SH" in word.mouthing
+    start, end = word.frames
+    yaw = np.array([f.face.head[1] for f in frames])
+    assert sign_changes(yaw[start:end]) >= 2 and np.abs(yaw).max() <= np.radians(15) + 1e-6
+    joints = np.stack([f.joints for f in frames])
+    assert (joints[start:end, R_WRIST, 1] < joints[start:end, NOSE, 1]).all()

@@ -333,3 +333,21 @@ def test_two_contacts_at_the_start_of_a_two_handed_sign_say_how_the_hands_meet()
     assert not got.unsupported
     one = parse("pinchall extfingerol palmu touch chest close moveo")
     assert one.unsupported == ("second contact of one location",)
+
+
+def test_head_and_shoulder_groups_are_non_manual_not_a_hand_target():
+    """NICHT ends in `( hamhead hamtwisting )`: the head shakes, the hand does not go there."""
+    manual = "hamfinger2,hamextfingerul,hampalmdr,hamshoulders,hamlrat,hamrepeatfromstart"
+    plain = parse_hamnosys(manual)
+    shaken = parse_hamnosys(manual + ",hamseqbegin,hamhead,hamtwisting,hamseqend")
+    assert shaken.nonmanual.head == ("SH",) and shaken.movement == plain.movement
+    tilted = parse_hamnosys("hamflathand,hamextfingeru,hampalml,hamcheek,hamtouch,"
+                            "hamseqbegin,hamhead,hammovedr,hamsmallmod,hamseqend")
+    assert tilted.nonmanual.head == ("TR",) and tilted.movement is None
+    shrug = parse_hamnosys("hamfinger2345,hamextfingerl,hampalml,hamchest,"
+                           "hamseqbegin,hamshoulders,hammoveu,hamsmallmod,hamseqend")
+    assert shrug.nonmanual.other == ("shoulder_movement:UB",)
+    # a bracket of the hand's own movements is left to the manual part
+    moved = parse_hamnosys("hamflathand,hamextfingeru,hampalml,hamchest,"
+                           "hamseqbegin,hammoveu,hammoveo,hamseqend")
+    assert moved.nonmanual.head == () and moved.movement is not None

@@ -38,8 +38,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import re
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +69,8 @@ _SCALE_BANDS = ((3, 0.19, 0.7), (9, 0.06, 0.19))
 DEFAULT_SCALE = 3
 MAX_LINE_BYTES = 256 * 1024**2   # one clip; about 20 minutes of v1 frames
 MAX_SIBLING_BYTES = 64 * 1024**2
-BLOCK_BYTES = 8 * 1024**2  # lines parsed together
+BLOCK_BYTES = 1024**2  # lines parsed together (small: several blocks are parsed at once)
+PARSERS = min(4, os.cpu_count() or 1)
 _TOKEN = re.compile(rb"\S+")
 
 
@@ -156,9 +159,12 @@ def _shoulder_width(file_joints: list[np.ndarray]) -> float | None:
 
 
 def _is_sentinel(xyz: np.ndarray) -> np.ndarray:
-    out = np.abs(xyz[..., 0] - SENTINEL) < SENTINEL_TOL  # axis by axis: a third of the memory
-    for axis in (1, 2):
-        out &= np.abs(xyz[..., axis] - SENTINEL) < SENTINEL_TOL
+    """(...,) True where all three coordinates are the sentinel: x over the whole array, y and
+    z only where x is (sentinels are few; a third of the passes and the memory)."""
+    out = np.abs(xyz[..., 0] - SENTINEL) < SENTINEL_TOL
+    hit = np.nonzero(out)
+    if hit[0].size:
+        out[hit] = (np.abs(xyz[hit][:, 1:] - SENTINEL) < SENTINEL_TOL).all(axis=1)
     return out
 
 
@@ -223,9 +229,10 @@ def _read_lines(path: Path, limit: int, select: int | None = None) \
     """(line number, values, counter token of the first v1 frame, first non-finite value as
     (index, token) or None) of every line (only of line `select` + 1 if given: the others are
     counted, not parsed), all values as one array (each line's are views of it), and the number
-    of lines. Lines are parsed in blocks of about BLOCK_BYTES."""
-    rows, pending, pending_bytes, total, count = [], [], 0, 0, 0
-    with open_regular(path, limit) as handle:
+    of lines. Lines are parsed in blocks of about BLOCK_BYTES, on `PARSERS` threads while the
+    next block is read (numpy lets go of the GIL in its passes); at most one block waits."""
+    parsed, pending, pending_bytes, total, count = [], [], 0, 0, 0
+    with open_regular(path, limit) as handle, ThreadPoolExecutor(PARSERS) as pool:
         for lineno in itertools.count(1):
             raw = handle.readline(MAX_LINE_BYTES + 1)
             if not raw:
@@ -242,9 +249,12 @@ def _read_lines(path: Path, limit: int, select: int | None = None) \
             pending.append((lineno, raw.rstrip(b"\r\n")))
             pending_bytes += len(raw)
             if pending_bytes >= BLOCK_BYTES:
-                rows += _parse_rows(pending, path)
+                if len(parsed) > PARSERS:
+                    parsed[-PARSERS - 1].result()      # bound the blocks held in memory
+                parsed.append(pool.submit(_parse_rows, pending, path))
                 pending, pending_bytes = [], 0
-    rows += _parse_rows(pending, path)
+        parsed.append(pool.submit(_parse_rows, pending, path))
+        rows = [row for block in parsed for row in block.result()]
     if not count:
         raise BadInputError("file holds no clips", path=path)
     if not rows:

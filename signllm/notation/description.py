@@ -177,6 +177,11 @@ class NonManual:
     gaze: tuple[str, ...] = ()
     other: tuple[str, ...] = ()                  # any other tier, as "tier:value"
 
+    def joined(self, more: NonManual) -> NonManual:
+        """Both sets of tiers (an HNS-SiGML sign's tags and its manual string's head groups)."""
+        return NonManual(self.mouthing or more.mouthing, self.head + more.head,
+                         self.brows + more.brows, self.gaze + more.gaze, self.other + more.other)
+
 
 @dataclass(frozen=True)
 class SignDescription:

@@ -27,6 +27,10 @@ sign (`touch chest close`) say how the hands meet, then how near the site they a
 with another contact is touching behind the site. Real lexicons hold slips — a
 bracket left open at the very end, a trailing closer that closes nothing, a closer of the other
 kind: these are read and recorded, never guessed silently.
+A bracket that opens on the head or the shoulders and holds only movements, `( hamhead
+hamtwisting )`, is HamNoSys's non-manual form "(articulator movement)": the head shaking in
+NICHT, tilting onto the hand in SCHLAFEN. It is taken out of the manual part and read as the
+sign's non-manual codes (SiGML's, `HEAD_MOVES`), never as the hand moving to the head.
 Anything read that the description cannot hold goes into `unsupported` by name; alternatives
 `{ a | b }` keep the first choice and are recorded. Errors name the symbol's index and name.
 """
@@ -37,7 +41,8 @@ from dataclasses import replace as _replace
 from ..errors import BadInputError
 from . import symbols as S
 from .description import (Alternating, Circle, Constellation, Handshape, Local, Location, Manner,
-                          Movement, NoMotion, Orientation, Parallel, Posture, Repeat, Sequence,
+                          Movement, NoMotion, NonManual, Orientation, Parallel, Posture, Repeat,
+                          Sequence,
                           SignDescription, SplitHands, Straight, Target, compound)
 
 MAX_DEPTH = 50
@@ -70,6 +75,15 @@ MANNERS = {"hamsmallmod": ("size", "small"), "hamlargemod": ("size", "large"),
 HAND_SITES = {s.name[len("ham"):] for s in S.SYMBOLS if s.cls == S.HANDSITE}  # arm, hand
 # symbols that carry no structure here: read, recorded in `unsupported`, and skipped
 RECORDED_ONLY = {S.PUNCT, S.MIME, S.COREF}
+# "(articulator movement)": the head's movements as SiGML head codes (down = tipped forward,
+# up = back, sideways down = tilted); the shoulders' as a SiGML shoulder tier value
+ARTICULATORS = {"hamhead": "head", "hamshoulders": "shoulders"}
+ARTICULATOR_MOVES = {S.STRAIGHT, S.LOCAL, S.MANNER}
+HEAD_MOVES = {"hamtwisting": "SH", "hamnodding": "NO", "hammoved": "NF", "hammovedo": "NF",
+              "hammovedi": "NF", "hammoveu": "NB", "hammoveui": "NB", "hammoveuo": "NB",
+              "hammovedr": "TR", "hammover": "TR", "hammovedl": "TL", "hammovel": "TL",
+              "hammoveo": "PF", "hammovei": "PB"}
+SHOULDER_MOVES = {"hammoveu": "UB"}
 
 
 def _strip(name: str, prefix: str) -> str:
@@ -86,6 +100,7 @@ class _Parser:
         self.unsupported: list[str] = []
         self.toks: list[tuple[int, str]] = []
         self._select(list(enumerate(names)))
+        self.nonmanual = self._take_articulator_groups()
         self._drop_stray_closers()
         self.pos = 0
         self.depth = 0
@@ -124,6 +139,43 @@ class _Parser:
             else:
                 self.toks.append((index, name))
                 i += 1
+
+    def _take_articulator_groups(self) -> NonManual:
+        """Remove `( hamhead <movements> )` groups from the manual tokens; their codes."""
+        head, other, kept, i = [], [], [], 0
+        while i < len(self.toks):
+            end = self._articulator_group_end(i)
+            if end is None:
+                kept.append(self.toks[i])
+                i += 1
+                continue
+            part = ARTICULATORS[self.toks[i + 1][1]]
+            moves = [n for _, n in self.toks[i + 2:end] if S.BY_NAME[n].cls != S.MANNER]
+            table = HEAD_MOVES if part == "head" else SHOULDER_MOVES
+            for move in moves:
+                if move in table and part == "head":
+                    head.append(table[move])
+                elif move in table:
+                    other.append(f"shoulder_movement:{table[move]}")
+                else:
+                    other.append(f"{part}:{move}")
+            i = end + 1
+        self.toks = kept
+        return NonManual(head=tuple(head), other=tuple(other))
+
+    def _articulator_group_end(self, i: int) -> int | None:
+        """The index of the `)` closing an articulator group opened at token i, if it is one."""
+        if self.toks[i][1] != "hamseqbegin" or i + 2 >= len(self.toks) \
+                or self.toks[i + 1][1] not in ARTICULATORS:
+            return None
+        for j in range(i + 2, len(self.toks)):
+            name = self.toks[j][1]
+            if name == "hamseqend":
+                moved = any(S.BY_NAME[n].cls != S.MANNER for _, n in self.toks[i + 2:j])
+                return j if moved else None
+            if S.BY_NAME[name].cls not in ARTICULATOR_MOVES:
+                return None
+        return None
 
     def _drop_stray_closers(self) -> None:
         """Closing brackets that only trail the string and close nothing are dropped (recorded)."""
@@ -866,7 +918,8 @@ def parse_names(names: list[str], gloss: str = "", source: str = "") -> SignDesc
     """A sign from its symbol names (as HNS-SiGML lists them)."""
     parser = _Parser(names, source)
     desc = parser.sign(gloss)
-    return _replace(desc, unsupported=tuple(dict.fromkeys(parser.unsupported)), source=source)
+    return _replace(desc, unsupported=tuple(dict.fromkeys(parser.unsupported)), source=source,
+                    nonmanual=parser.nonmanual)
 
 
 def parse_hamnosys(text: str, gloss: str = "", source: str = "") -> SignDescription:

@@ -154,8 +154,8 @@ class _Hns(_Reader):
                                         f"{gloss or 'the sign'}, item {len(names)})")
             names.append(child.tag)
         desc = parse_names(names, gloss, self.where)
-        return _replace(desc, nonmanual=self.nonmanual(element.find("hamnosys_nonmanual")),
-                        source=self.source)
+        tiers = self.nonmanual(element.find("hamnosys_nonmanual"))
+        return _replace(desc, nonmanual=tiers.joined(desc.nonmanual), source=self.source)
 
 
 class _Gestural(_Reader):
