@@ -9,6 +9,12 @@
 //     glTFast, or use your own SMPL-X FBX whose bones carry the SMPL-X joint names.
 //  4. Add this component to the avatar root and assign `Bones` in SMPL-X joint order, or leave it
 //     empty to look the bones up by the names in the stream header.
+//  5. Face (optional): assign `Face`, the SkinnedMeshRenderer whose blend shapes carry ARKit's
+//     names (ARKit Face Tracking rigs, Ready Player Me / VRM avatars with the 52 ARKit shapes, or
+//     the GLB's painted face, whose morph targets are named so). The header lists the names once
+//     (`FaceNames`); each frame's `Face.Weights` follow that order in [0, 1], Unity wants 0-100.
+//     `_L`/`_R` are the signer's own sides, as ARKit names them: no swap for the mirror below.
+//     The jaw and eye rotations are already in `Rotations` (their SMPL-X joints): apply once.
 //
 // Axis conversion, spelled out. signllm: right-handed, +Y up, +Z forward (out of the signer's
 // chest), +X the signer's LEFT, metres. Unity: left-handed, +Y up, +Z forward, +X right.
@@ -36,11 +42,13 @@ public class SignLLMClient : MonoBehaviour
     public string text = "hello world";
     public string language = "ase";
     public Transform[] Bones = new Transform[0];       // 55 SMPL-X joints, or empty: by name
+    public SkinnedMeshRenderer Face;                   // ARKit-named blend shapes, or none
 
     private readonly Queue<Frame> _frames = new Queue<Frame>();
     private readonly object _lock = new object();
     private Quaternion[] _rest;
     private Vector3 _restPelvis;
+    private int[] _shapes;                             // blend shape index per header face name
     private CancellationTokenSource _cancel;
 
     public static Vector3 ToUnity(Vec3 v) => new Vector3(-v.X, v.Y, v.Z);
@@ -55,7 +63,8 @@ public class SignLLMClient : MonoBehaviour
         var headers = new Metadata();
         if (!string.IsNullOrEmpty(token)) headers.Add("authorization", $"Bearer {token}");
         var request = new GenerateRequest { Text = text, Language = language,
-                                            Payload = Payload.Rotations, Pacing = Pacing.Realtime };
+                                            Payload = Payload.Rotations, Pacing = Pacing.Realtime,
+                                            NoFace = Face == null };
         try
         {
             using var call = client.Generate(request, headers, cancellationToken: _cancel.Token);
@@ -92,6 +101,20 @@ public class SignLLMClient : MonoBehaviour
         _rest = new Quaternion[Bones.Length];
         for (int i = 0; i < Bones.Length; i++) _rest[i] = Bones[i] ? Bones[i].localRotation : Quaternion.identity;
         if (Bones.Length > 0 && Bones[0]) _restPelvis = Bones[0].localPosition;
+        _shapes = new int[header.FaceNames.Count];
+        for (int k = 0; k < _shapes.Length; k++)
+            _shapes[k] = Face ? ShapeIndex(Face.sharedMesh, header.FaceNames[k]) : -1;
+    }
+
+    // An FBX importer may prefix shape names ("blendShape1.jawOpen"): match the exact name first,
+    // then a name that ends in "." + the ARKit name. -1: the rig lacks it (the weight is skipped).
+    static int ShapeIndex(Mesh mesh, string name)
+    {
+        int exact = mesh.GetBlendShapeIndex(name);
+        if (exact >= 0) return exact;
+        for (int i = 0; i < mesh.blendShapeCount; i++)
+            if (mesh.GetBlendShapeName(i).EndsWith("." + name, StringComparison.Ordinal)) return i;
+        return -1;
     }
 
     // Frames arrive paced in real time (Pacing.Realtime); apply the newest on the main thread.
@@ -104,6 +127,9 @@ public class SignLLMClient : MonoBehaviour
             if (Bones[i]) Bones[i].localRotation = _rest[i] * ToUnity(frame.Rotations[i]);
         if (Bones.Length > 0 && Bones[0])   // SMPL-X transl moves the pelvis from its rest place (metres = Unity units)
             Bones[0].localPosition = _restPelvis + ToUnity(frame.RootTranslation);
+        if (Face && frame.Face != null)
+            for (int k = 0; k < _shapes.Length && k < frame.Face.Weights.Count; k++)
+                if (_shapes[k] >= 0) Face.SetBlendShapeWeight(_shapes[k], 100f * frame.Face.Weights[k]);
     }
 
     void OnDestroy() => _cancel?.Cancel();   // cancels the stream: the server frees its worker at once
