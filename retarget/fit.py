@@ -26,7 +26,7 @@ from signllm.skeleton import (L_ELBOW, L_SHOULDER, L_WRIST, NECK, NOSE, PROMPT2S
 
 from .body import Body
 from .face import motion_with_face
-from .filters import STREAM, OneEuro, one_euro, smooth_rotations
+from .filters import STREAM, OneEuro, one_euro, smooth_rotations, step_many
 from .lifting import bone_length_depth, signing_space
 from .rest import rest_missing_arms, rest_pose_keypoints
 from .volume import body_volume, push_out
@@ -521,22 +521,6 @@ class StreamingFitter:
         self.volume = body_volume(body)
         self.filter = OneEuro(self.fps, **STREAM)
 
-    def _tracked(self, joints: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(tracked keypoints (T, 50, 3), valid masks (T, 50)) of a chunk, before the lift: the
-        held state moves frame by frame; the rest for long-missing arms runs on the whole chunk
-        at once; the One Euro filter, which has state, runs frame by frame."""
-        held = [self._held(j, c) for j, c in zip(joints, confidence)]
-        K = np.stack([k for k, _, _ in held])
-        valid = np.stack([v for _, v, _ in held])
-        recent = np.stack([r for _, _, r in held])
-        if self.opts.rest_ease > 0 and not recent.all():  # held too long or never seen: rest
-            K, rested = rest_missing_arms(K, recent, self.rest_pose, 0)
-            self.seen |= rested.any(0)
-        if self.opts.one_euro:
-            weights = np.where(valid, np.asarray(confidence, np.float64).reshape(-1, 50), 0.0)
-            K = np.stack([self.filter.step(k, w + 0.02) for k, w in zip(K, weights)])
-        return K, valid
-
     def _lifted(self, K: np.ndarray) -> np.ndarray:
         """The lift and push out of the body: stateless per frame, so streams that share them
         run them on all their chunks at once (`push_batch`)."""
@@ -547,26 +531,37 @@ class StreamingFitter:
         return id(self.body), self.depth_known, o.signing_space, o.body_volume
 
     def _held(self, joints: np.ndarray, confidence: np.ndarray):
-        """(held keypoints (50, 3), valid mask, seen recently mask) of one frame; updates the
-        held state."""
-        joints = np.asarray(joints, np.float64).reshape(50, 3)
-        confidence = np.asarray(confidence, np.float64).reshape(50)
+        """(held keypoints (T, 50, 3), valid masks, seen recently masks) of a chunk: a joint not
+        seen in a frame holds its last seen place (before the stream's first sight: the rest
+        pose); updates the held state. Whole-chunk passes, equal to going frame by frame."""
+        joints = np.asarray(joints, np.float64).reshape(-1, 50, 3)
+        confidence = np.asarray(confidence, np.float64).reshape(-1, 50)
         valid = (confidence >= self.opts.min_confidence) & np.isfinite(joints).all(-1)
-        joints = np.where(valid[:, None], joints, 0.0)
-        if self.scale is None and valid.sum() >= 3:
-            s = _body_scale(joints[None], valid[None], self.rest_kp)
-            self.scale = _unit_factor(s, "stream") if s is not None and not SCALE_RANGE[0] <= s <= SCALE_RANGE[1] else 1.0
-        joints = joints / (self.scale or 1.0)
+        joints = np.where(valid[..., None], joints, 0.0)
+        if self.scale is None:
+            enough = np.flatnonzero(valid.sum(1) >= 3)
+            if enough.size:                           # frames before it stay unscaled
+                t = enough[0]
+                s = _body_scale(joints[t][None], valid[t][None], self.rest_kp)
+                self.scale = _unit_factor(s, "stream") if s is not None and not \
+                    SCALE_RANGE[0] <= s <= SCALE_RANGE[1] else 1.0
+                joints[t:] /= self.scale
+        else:
+            joints /= self.scale
         if self.last is None:
             self.last = self.rest_kp - self.rest_kp[NECK]
-        if valid[L_SHOULDER] and valid[R_SHOULDER] and not valid[NECK]:
-            joints[NECK] = 0.5 * (joints[L_SHOULDER] + joints[R_SHOULDER])
-            valid[NECK] = True
-        K = np.where(valid[:, None], joints, self.last)
-        self.seen |= valid
-        self.last = K
-        self.since = np.where(valid, 0, self.since + 1)
-        return K, valid, self.since <= self.opts.rest_ease
+        neck = valid[:, L_SHOULDER] & valid[:, R_SHOULDER] & ~valid[:, NECK]
+        joints[neck, NECK] = 0.5 * (joints[neck, L_SHOULDER] + joints[neck, R_SHOULDER])
+        valid[neck, NECK] = True
+        frames = np.arange(len(joints))[:, None]
+        last_seen = np.maximum.accumulate(np.where(valid, frames, -1), axis=0)   # (T, 50)
+        K = np.where((last_seen >= 0)[..., None],
+                     joints[last_seen.clip(0), np.arange(50)], self.last)
+        since = np.where(last_seen >= 0, frames - last_seen, self.since + frames + 1)
+        if len(K):
+            self.seen |= valid.any(0)
+            self.last, self.since = K[-1], since[-1]
+        return K, valid, since <= self.opts.rest_ease
 
     def push_many(self, joints: np.ndarray, confidence: np.ndarray) -> list[MotionFrame]:
         """Several frames (T, 50, 3) in one batched solve: the per-frame solve is dominated by
@@ -574,17 +569,19 @@ class StreamingFitter:
         iterations it pushes frame by frame."""
         return push_batch([self], [joints], [confidence])[0]
 
-    def _emit(self, L: np.ndarray, transl: np.ndarray) -> list[MotionFrame]:
-        """MotionFrames of a solved chunk; it becomes the state the next chunk continues from."""
+    def _emit(self, L: np.ndarray, transl: np.ndarray,
+              poses: np.ndarray | None = None) -> list[MotionFrame]:
+        """MotionFrames of a solved chunk (`poses`: L as axis-angles, if already converted); it
+        becomes the state the next chunk continues from."""
         self.previous = L[-1]
-        poses = axis_angles(L)
+        poses = axis_angles(L) if poses is None else poses
         frames = [MotionFrame(index=self.index + t, time=(self.index + t) / self.fps,
                               pose=poses[t], transl=transl[t]) for t in range(len(L))]
         self.index += len(L)
         return frames
 
     def push(self, joints: np.ndarray, confidence: np.ndarray) -> MotionFrame:
-        K, valid = self._tracked(np.asarray(joints)[None], np.asarray(confidence)[None])
+        [(K, valid)] = _track([self], [np.asarray(joints)[None]], [np.asarray(confidence)[None]])
         K, valid = self._lifted(K)[0], valid[0]
         L, transl = analytic_pose(K[None], self.seen, self.rest, self.offsets)
         hist = np.stack(self.history) if len(self.history) == 2 else None
@@ -602,6 +599,40 @@ class StreamingFitter:
         return Motion.from_frames(frames, self.body.betas, self.rest, self.fps, gender=self.body.gender)
 
 
+def _track(fitters: list[StreamingFitter], joints: list[np.ndarray],
+           confidence: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(tracked keypoints (T, 50, 3), valid masks (T, 50)) of each stream's chunk, before the
+    lift: the held state per stream; the rest for long-missing arms (frame by frame, so the
+    streams sharing a body run it on all their frames at once) and the One Euro filter (stateful,
+    but stepped for all streams together, `filters.step_many`) batched across streams."""
+    held = [f._held(j, c) for f, j, c in zip(fitters, joints, confidence)]
+    keypoints = [K for K, _, _ in held]
+    resting: dict[int, list[int]] = {}
+    for k, (f, (_, _, recent)) in enumerate(zip(fitters, held)):
+        if f.opts.rest_ease > 0 and not recent.all():   # held too long or never seen: rest
+            resting.setdefault(id(f.body), []).append(k)
+    for ks in resting.values():
+        K, rested = rest_missing_arms(np.concatenate([keypoints[k] for k in ks]),
+                                      np.concatenate([held[k][2] for k in ks]),
+                                      fitters[ks[0]].rest_pose, 0)
+        ends = np.cumsum([len(keypoints[k]) for k in ks])[:-1]
+        for k, Kk, rk in zip(ks, np.split(K, ends), np.split(rested, ends)):
+            keypoints[k] = Kk
+            fitters[k].seen |= rk.any(0)
+    filtered: dict[tuple, list[int]] = {}
+    for k, f in enumerate(fitters):
+        if f.opts.one_euro:
+            e = f.filter
+            filtered.setdefault((e.fps, e.min_cutoff, e.beta, e.d_cutoff), []).append(k)
+    for ks in filtered.values():
+        weights = [np.where(held[k][1], np.asarray(confidence[k], np.float64).reshape(-1, 50), 0.0)
+                   + 0.02 for k in ks]
+        steps = step_many([fitters[k].filter for k in ks], [keypoints[k] for k in ks], weights)
+        for k, K in zip(ks, steps):
+            keypoints[k] = K
+    return [(K, valid) for K, (_, valid, _) in zip(keypoints, held)]
+
+
 def push_batch(fitters: list[StreamingFitter], joints: list[np.ndarray],
                confidence: list[np.ndarray]) -> list[list[MotionFrame]]:
     """The next chunk (T_i, 50, 3) of each of many streams, in as few solves as possible.
@@ -614,12 +645,17 @@ def push_batch(fitters: list[StreamingFitter], joints: list[np.ndarray],
     lift and push out of the body also run once for all streams that share them: per stream,
     on a few frames, their fixed cost was most of the batch's time."""
     out: list[list[MotionFrame] | None] = [None] * len(fitters)
-    tracked: dict[tuple, list[tuple[int, np.ndarray]]] = {}
+    batched = []
     for i, (fitter, j, c) in enumerate(zip(fitters, joints, confidence)):
         if fitter.opts.iterations > 0 or len(j) == 0:
             out[i] = [fitter.push(jj, cc) for jj, cc in zip(j, c)]
-            continue
-        tracked.setdefault(fitter._lift_key(), []).append((i, fitter._tracked(j, c)[0]))
+        else:
+            batched.append(i)
+    tracked: dict[tuple, list[tuple[int, np.ndarray]]] = {}
+    keypoints = _track([fitters[i] for i in batched], [joints[i] for i in batched],
+                       [confidence[i] for i in batched])
+    for i, (K, _) in zip(batched, keypoints):
+        tracked.setdefault(fitters[i]._lift_key(), []).append((i, K))
     groups: dict[tuple, list[tuple[int, np.ndarray]]] = {}
     for items in tracked.values():
         lifted = fitters[items[0][0]]._lifted(np.concatenate([K for _, K in items]))
@@ -640,8 +676,9 @@ def push_batch(fitters: list[StreamingFitter], joints: list[np.ndarray],
                                  for s, (i, _) in enumerate(items)])
             L = rate_limit(L.reshape(-1, *L.shape[2:]), first.opts.max_speed / first.fps, previous,
                            segments=len(items)).reshape(L.shape)
+        poses = axis_angles(L)      # once for the group: per stream it was a fifth of the time
         for s, (i, k) in enumerate(items):
-            out[i] = fitters[i]._emit(L[s, :len(k)], transl[s, :len(k)])
+            out[i] = fitters[i]._emit(L[s, :len(k)], transl[s, :len(k)], poses[s, :len(k)])
     return out
 
 

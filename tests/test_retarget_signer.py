@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from retarget.body import load_body
-from retarget.filters import OneEuro, one_euro
+from retarget.filters import STREAM, OneEuro, one_euro, step_many
 from retarget.fit import fit_sequence, motion_keypoints
 from retarget.geometry import _T, _mv
 from retarget.kinematics import forward_kinematics
@@ -89,3 +89,25 @@ def test_one_euro_ignores_unconfident_samples_and_removes_jitter():
     out = one_euro(noisy, np.ones((50, 1)), 25.0)
     assert np.abs(np.diff(out, 2, axis=0)).mean() < 0.5 * np.abs(np.diff(noisy, 2, axis=0)).mean()
     assert np.abs(out - track).mean() < np.abs(noisy - track).mean()
+
+
+def test_one_euro_stepped_together_equals_each_alone():
+    """Streams of different lengths, some filters fresh, some warm, one with no frames."""
+    rng = np.random.default_rng(3)
+    tracks = [rng.normal(0, 0.1, (n, 50, 3)) for n in (7, 1, 0, 12)]
+    confs = [rng.random((len(t), 50)) for t in tracks]
+    alone = [OneEuro(25.0, **STREAM) for _ in tracks]
+    together = [OneEuro(25.0, **STREAM) for _ in tracks]
+    for f, g in zip(alone[2:], together[2:]):           # warm: a frame seen before
+        f.step(np.ones((50, 3)), np.ones(50))
+        g.step(np.ones((50, 3)), np.ones(50))
+    expected = [np.array([f.step(k, c) for k, c in zip(t, w)]).reshape(len(t), 50, 3)
+                for f, t, w in zip(alone, tracks, confs)]
+    got = step_many(together, tracks, confs)
+    for e, g, f, h in zip(expected, got, alone, together):
+        np.testing.assert_array_equal(e, g)
+        if f.x is None:
+            assert h.x is None
+        else:
+            np.testing.assert_array_equal(f.x, h.x)
+            np.testing.assert_array_equal(f.dx, h.dx)
