@@ -58,7 +58,8 @@ SHAKE_SLACK = 4       # frames either side of a negation sign
 
 def _visemes(mouthing: str) -> list[str]:
     """The viseme classes a word report lists ("mouthed (espeak-ng): kk-I-nn-DD-E")."""
-    return mouthing.split(": ", 1)[1].split("-") if mouthing.startswith("mouthed") else []
+    mouthed = mouthing.split("; ", 1)[0]          # then, maybe, "; notation face: ..."
+    return mouthed.split(": ", 1)[1].split("-") if mouthed.startswith("mouthed") else []
 
 
 def _read_back(weights: np.ndarray, names: tuple[str, ...], visemes: list[str]) -> list[str]:

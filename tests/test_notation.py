@@ -351,3 +351,16 @@ def test_head_and_shoulder_groups_are_non_manual_not_a_hand_target():
     moved = parse_hamnosys("hamflathand,hamextfingeru,hampalml,hamchest,"
                            "hamseqbegin,hammoveu,hammoveo,hamseqend")
     assert moved.nonmanual.head == () and moved.movement is not None
+
+
+def test_a_sign_whose_only_movement_is_the_head_holds_while_it_moves():
+    """SCHLAFEN: the hand at the cheek, `( hamhead hammovedr )`; without the head group the
+    hand would hold only its start and end (0.35 s)."""
+    from signllm.synthesis.synthesise import DURATION, HOLD_END, HOLD_START, synthesise
+
+    base = "hamflathand,hamextfingeru,hampalml,hamcheek,hamtouch"
+    still = synthesise(parse_hamnosys(base), fps=25.0)
+    tilted = synthesise(parse_hamnosys(base + ",hamseqbegin,hamhead,hammovedr,hamseqend"),
+                        fps=25.0)
+    extra = (tilted.num_frames - still.num_frames) / 25.0
+    assert abs(extra - DURATION["local"]) < 0.1 and still.num_frames / 25 < HOLD_START + HOLD_END + 0.1

@@ -619,6 +619,9 @@ def synthesise(sign: d.SignDescription, *, fps: float = 25.0, body: Body | None 
         left.move(other, movement.nondominant)
     elif mirrored:
         _follow(other, dom.states[first:], sign)
+    if movement is None and sign.nonmanual.head:   # only the head moves (SCHLAFEN tilts onto
+        dom.hold(_seconds("local", d.Manner()))   # the hand): the hands hold while it does
+        other.hold(_seconds("local", d.Manner()))
     dom.hold(HOLD_END)
     other.hold(HOLD_END)
     joints = _assemble(body, dom.states, other.states, left_handed)
