@@ -59,10 +59,10 @@ def step_many(filters: list[OneEuro], values: list[np.ndarray],
     all of them in one pass: the same values as stepping each alone (a server's streams share
     the filter's settings; 64 streams stepped one by one cost 64 times the fixed cost of
     numpy's small-array calls). Filters must share fps and parameters."""
-    first = filters[0]
     lengths = np.array([len(v) for v in values])
-    if not len(filters) or not lengths.max(initial=0):
+    if not lengths.max(initial=0):
         return [np.asarray(v, np.float64) for v in values]
+    first = filters[0]
     shape = np.shape(values[int(np.argmax(lengths))])[1:]
     V = np.zeros((len(filters), lengths.max(), *shape))
     C = np.zeros(V.shape[:-1])

@@ -41,16 +41,16 @@ CLOSE_UP_DISTANCE, CLOSE_UP_YFOV, CLOSE_UP_SHARE = 0.6, 0.42, 0.36
 HEAD_CENTRE_ABOVE_JOINT = 0.06
 
 
-def _transforms(motion: Motion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per frame and joint: global rotations (T, J, 3, 3), the translations that carry rest
-    positions along (T, J, 3) and the joints' positions (T, J, 3)."""
+def _transforms(motion: Motion) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame and joint: global rotations (T, J, 3, 3) and the translations that carry rest
+    positions along (T, J, 3)."""
     G, P = forward_kinematics(motion.local_rotmats(), motion.rest_joints, motion.transl)
-    return G, P - np.einsum("tjab,jb->tja", G, motion.rest_joints), P
+    return G, P - np.einsum("tjab,jb->tja", G, motion.rest_joints)
 
 
 def skin_vertices(body: Body, motion: Motion) -> np.ndarray:
     """(T, V, 3) posed vertices by linear blend skinning (four largest weights per vertex)."""
-    G, trans, _ = _transforms(motion)
+    G, trans = _transforms(motion)
     V = body.rest_vertices(motion.betas)
     idx, w = _top4(body.weights)
     idx = idx.astype(np.int64)
@@ -63,7 +63,7 @@ def skin_vertices(body: Body, motion: Motion) -> np.ndarray:
 
 def face_vertices(face: FaceMesh, motion: Motion) -> np.ndarray:
     """(T, N, 3) the painted face with the motion's morph weights, carried by its head."""
-    G, trans, _ = _transforms(motion)
+    G, trans = _transforms(motion)
     weights = np.stack([motion.face.channel(n) for n in MORPH_NAMES], 1).astype(np.float32)
     targets = np.stack([face.targets[n] for n in MORPH_NAMES])            # (K, N, 3)
     shaped = face.vertices + np.einsum("tk,knc->tnc", weights, targets)
@@ -176,7 +176,7 @@ def render_frames(motion: Motion, body: Body, keypoints=None, size: int = 320, b
     try:
         verts = skin_vertices(body, motion) if gl else None
         faces = face_vertices(face, motion) if gl and face is not None else None
-        heads = _transforms(motion)[2][:, face.joint] + (0, HEAD_CENTRE_ABOVE_JOINT, 0) \
+        heads = motion.joint_positions()[:, face.joint] + (0, HEAD_CENTRE_ABOVE_JOINT, 0) \
             if faces is not None else None
         joints = motion.joint_positions() if gl is None else None
         bones55 = [(int(p), c) for c, p in enumerate(PARENTS) if p >= 0]

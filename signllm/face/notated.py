@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..notation.description import NonManual
 from .curves import plateau
 
 RAMP_S = 0.2
@@ -47,7 +48,7 @@ LIDS = {**{f"W{s}": {f"eyeWide_{e}": 0.6 for e in eyes} for s, eyes in
 # held head postures: axis-angle components (x tips down, y turns left, z tilts right), degrees
 HEAD_HELD = {"SL": (0, TURN_DEG, 0), "SR": (0, -TURN_DEG, 0), "TL": (0, 0, -TILT_DEG),
              "TR": (0, 0, TILT_DEG), "NF": (TIP_DEG, 0, 0), "NB": (-TIP_DEG, 0, 0)}
-HEAD_MOVING = {"NO": "nod", "SH": "headshake", "ND": "nod once", "NU": "nod once up"}
+HEAD_MOVING = frozenset({"NO", "SH", "ND", "NU"})   # nod, shake, one nod down / up
 # eye yaw (> 0 to the signer's left), pitch (> 0 down), degrees
 GAZE = {"UP": (0, -1), "DN": (0, 1), "LE": (1, 0), "RI": (-1, 0), "UL": (1, -1), "UR": (-1, -1),
         "DL": (1, 1), "DR": (-1, 1), "AD": (0, 0), "FR": (0, 0), "NO": (0, 0)}
@@ -80,12 +81,11 @@ class NotatedFace:
         return "; ".join(parts)
 
 
-def read(head: tuple[str, ...], brows: tuple[str, ...], gaze: tuple[str, ...],
-         other: tuple[str, ...]) -> NotatedFace:
-    """The face of a sign's non-manual codes (`NonManual` fields; `other` as "tier:value")."""
+def read(nonmanual: NonManual) -> NotatedFace:
+    """The face of a sign's non-manual codes (its other tiers as "tier:value")."""
     face = NotatedFace()
     turn = np.zeros(3)
-    for code in head:
+    for code in nonmanual.head:
         if code in HEAD_HELD:
             turn += np.radians(HEAD_HELD[code])
         elif code in HEAD_MOVING:
@@ -95,13 +95,13 @@ def read(head: tuple[str, ...], brows: tuple[str, ...], gaze: tuple[str, ...],
             continue
         face.animated.append(f"head {code}")
     face.head = tuple(float(v) for v in turn)
-    for code in brows:
+    for code in nonmanual.brows:
         if code in BROWS:
             _hold(face.shapes, BROWS[code])
             face.animated.append(f"brows {code}")
         else:
             face.skipped.append(f"brows {code}")
-    for code in gaze:
+    for code in nonmanual.gaze:
         if code in GAZE_HAND:
             face.gaze = "hand"
         elif code in GAZE:
@@ -112,7 +112,7 @@ def read(head: tuple[str, ...], brows: tuple[str, ...], gaze: tuple[str, ...],
             face.skipped.append(f"gaze {code}")
             continue
         face.animated.append(f"gaze {code}")
-    for item in other:
+    for item in nonmanual.other:
         tier, _, code = item.partition(":")
         if "@" in tier or not code:
             continue                                   # timing attributes, bare tags

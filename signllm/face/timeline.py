@@ -129,15 +129,15 @@ class Composition:
     words: list[WordMouthing] = field(default_factory=list)
     grammar: list[GrammarMark] = field(default_factory=list)
     blinks: list[int] = field(default_factory=list)     # frame of each blink's closure
-    notation: dict[tuple[str, int, int], notated.NotatedFace] = field(default_factory=dict)
+    notation: dict[WordSpan, notated.NotatedFace] = field(default_factory=dict)
 
     def describe(self, span: WordSpan) -> str | None:
         """How the word of `span` was mouthed (or why not) and what of its notation's face was
         animated; None if it was not composed."""
         key = (span.word, span.start, span.end)
         parts = [m.describe() for m in self.words if (m.word, m.start, m.end) == key]
-        if key in self.notation:
-            parts.append(self.notation[key].describe())
+        if span in self.notation:
+            parts.append(self.notation[span].describe())
         return "; ".join(parts) if parts else None
 
 
@@ -225,11 +225,11 @@ def question_marks(sentence: str, spans: list[WordSpan], spoken: str) -> list[Gr
 
 
 def head_marks(spans: list[WordSpan], spoken: str, skip: set = frozenset()) -> list[GrammarMark]:
-    """Negation and affirmation by the sentence's rules, but not where the sign's own notation
-    moves the head (`skip`: spans' (word, start, end))."""
+    """Negation and affirmation by the sentence's rules, but not on the spans in `skip` (whose
+    own notation moves the head)."""
     marks = []
     for s in spans:
-        if (s.word, s.start, s.end) in skip:
+        if s in skip:
             continue
         if rules.is_negation(s.word, spoken, s.gloss):
             marks.append(GrammarMark("negation", s.start, s.end, s.word))
@@ -322,19 +322,16 @@ def compose(sentence: str, spans: list[WordSpan], frames: int, fps: float, spoke
     spans = [s for s in spans if s.end > s.start]
     face = _Face(frames, fps)
     words = _mouthing(face, spans, spoken, options.mouthing_strength) if options.mouthing else []
-    faces = {(s.word, s.start, s.end): f for s in spans
-             if not (f := notated.read(s.nonmanual.head, s.nonmanual.brows, s.nonmanual.gaze,
-                                       s.nonmanual.other)).empty} if options.notation else {}
-    moved = {key for key, f in faces.items() if f.head != (0.0, 0.0, 0.0) or f.moving}
+    faces = {s: f for s in spans if not (f := notated.read(s.nonmanual)).empty} \
+        if options.notation else {}
+    moved = {s for s, f in faces.items() if f.head != (0.0, 0.0, 0.0) or f.moving}
     grammar = _grammar(face, sentence, spans, spoken, moved) if options.grammar else []
-    for span in spans:
-        if (f := faces.get((span.word, span.start, span.end))) is not None:
-            _notated(face, span, f)
+    for span, f in faces.items():
+        _notated(face, span, f)
     blinks: list[int] = []
     if options.blinks:
         blinks = sorted(blink_frames(spans, frames, fps, options.blink_rate_per_min, rng)
-                        + [(s.start + s.end) // 2 for s in spans
-                           if (f := faces.get((s.word, s.start, s.end))) and f.blink])
+                        + [(s.start + s.end) // 2 for s, f in faces.items() if f.blink])
         curve = blink_curve(blinks, frames, fps, rng)
         for name in BLINK:
             face.hold(name, curve)
@@ -422,9 +419,8 @@ def _gaze(face: _Face, spans: list[WordSpan], faces: dict, joints: np.ndarray | 
           confidence: np.ndarray | None, depth_known: bool) -> None:
     """Eyes on the hand over spelled words (and signs whose notation says so), in the
     notation's direction over signs that give one, ahead elsewhere."""
-    key = lambda s: (s.word, s.start, s.end)  # noqa: E731
-    followed = [(s.start, s.end) for s in spans
-                if s.fingerspelled or getattr(faces.get(key(s)), "gaze", None) == "hand"]
+    gazes = {s: f.gaze for s, f in faces.items() if f.gaze is not None}
+    followed = [(s.start, s.end) for s in spans if s.fingerspelled or gazes.get(s) == "hand"]
     angles = np.zeros((face.frames, 2, 2))
     if joints is not None and followed:
         if len(joints) != face.frames:
@@ -432,8 +428,7 @@ def _gaze(face: _Face, spans: list[WordSpan], faces: dict, joints: np.ndarray | 
         seen = np.ones(joints.shape[:2]) if confidence is None else confidence
         angles = gaze.follow(np.asarray(joints, np.float64), seen, followed, face.fps,
                              None if depth_known else gaze.DEPTH_2D_M)
-    directed = [(s, faces[key(s)].gaze) for s in spans
-                if isinstance(getattr(faces.get(key(s)), "gaze", None), tuple)]
+    directed = [(s, g) for s, g in gazes.items() if isinstance(g, tuple)]
     for span, (yaw, pitch) in directed:
         weight = notated.held(face.frames, span.start, span.end, face.fps)[:, None, None]
         angles += weight * (np.array([yaw, pitch]) - angles)

@@ -42,8 +42,7 @@ from ..errors import BadInputError
 from . import symbols as S
 from .description import (Alternating, Circle, Constellation, Handshape, Local, Location, Manner,
                           Movement, NoMotion, NonManual, Orientation, Parallel, Posture, Repeat,
-                          Sequence,
-                          SignDescription, SplitHands, Straight, Target, compound)
+                          Sequence, SignDescription, SplitHands, Straight, Target, compound)
 
 MAX_DEPTH = 50
 
@@ -151,12 +150,11 @@ class _Parser:
                 continue
             part = ARTICULATORS[self.toks[i + 1][1]]
             moves = [n for _, n in self.toks[i + 2:end] if S.BY_NAME[n].cls != S.MANNER]
-            table = HEAD_MOVES if part == "head" else SHOULDER_MOVES
             for move in moves:
-                if move in table and part == "head":
-                    head.append(table[move])
-                elif move in table:
-                    other.append(f"shoulder_movement:{table[move]}")
+                if part == "head" and move in HEAD_MOVES:
+                    head.append(HEAD_MOVES[move])
+                elif part == "shoulders" and move in SHOULDER_MOVES:
+                    other.append(f"shoulder_movement:{SHOULDER_MOVES[move]}")
                 else:
                     other.append(f"{part}:{move}")
             i = end + 1
