@@ -169,10 +169,11 @@ def test_block_parse_is_bit_equal_to_strtod(numbers, lines):
     texts = [f"{x:.{d}f}" for x, d in numbers]
     cut = sorted({round(i * len(texts) / lines) for i in range(1, lines)} - {0, len(texts)})
     rows = [" ".join(texts[a:b]) for a, b in zip([0, *cut], [*cut, len(texts)])]
-    values, per_line = _decimals.parse("\n".join(rows).encode())
+    values, per_line, fraction = _decimals.parse("\n".join(rows).encode())
     expected = np.array([float(t) for t in texts])
     assert values.tobytes() == expected.tobytes()      # bit for bit, -0.0 included
     assert per_line.tolist() == [len(r.split()) for r in rows]
+    assert fraction.tolist() == [d for _, d in numbers]
 
 
 @pytest.mark.parametrize("text", [b"1e5 1.0", b"nan 1.0", b"1.0  2.0", b"1.0 2.0 ", b" 1.0",
@@ -200,3 +201,21 @@ def test_blocks_read_like_lines_and_bad_lines_still_named(phoenix, tmp_path, mon
     monkeypatch.undo()
     with pytest.raises(BadInputError, match=r"m\.skels.*line 6.*value 3 'x' is not a number"):
         formats.read(mixed)
+
+
+def test_lines_longer_than_a_block_are_gathered_and_bounded(phoenix, tmp_path, monkeypatch):
+    """A line spanning many reads, a last line without its newline and `select` across blocks
+    read as one read of the whole file does; a line over the limit is named by its number."""
+    lines = (phoenix / "dev.skels").read_text().splitlines()
+    whole = formats.read(phoenix / "dev.skels")
+    ragged = tmp_path / "r.skels"
+    ragged.write_text("\n".join(lines))            # no final newline
+    monkeypatch.setattr(skels, "BLOCK_BYTES", 1000)  # every line spans dozens of reads
+    pieces = formats.read(ragged)
+    assert [s.joints.tobytes() for s in pieces] == [s.joints.tobytes() for s in whole]
+    assert formats.read(ragged, select=4)[0].joints.tobytes() == whole[4].joints.tobytes()
+    limit = len(lines[0]) + 10
+    monkeypatch.setattr(skels, "MAX_LINE_BYTES", limit)
+    over = next(i for i, line in enumerate(lines) if len(line) > limit)
+    with pytest.raises(BadInputError, match=rf"line {over + 1}: line is longer than"):
+        formats.read(ragged)

@@ -20,8 +20,9 @@ _POWERS = 10.0 ** np.arange(MAX_DIGITS + 1)
 _ZEROS = np.array([_ZERO * (10**k - 1) // 9 for k in range(MAX_DIGITS + 1)])  # "00...0" read
 
 
-def parse(block: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-    """(float64 values, numbers per line) of lines joined by b"\\n", or None if not plain."""
+def parse(block: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(float64 values, numbers per line, digits after each number's point) of lines joined by
+    b"\\n", or None if not plain."""
     text = np.frombuffer(block, np.uint8)
     if not text.size:
         return None
@@ -57,4 +58,4 @@ def parse(block: bytes) -> tuple[np.ndarray, np.ndarray] | None:
     np.negative(values, out=values, where=negative)
     breaks = np.flatnonzero(kinds[gaps] == _NEWLINE)
     per_line = np.diff(np.concatenate(([0], breaks + 1, [dots.size])))
-    return values, per_line
+    return values, per_line, fraction

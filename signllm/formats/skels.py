@@ -69,7 +69,7 @@ _SCALE_BANDS = ((3, 0.19, 0.7), (9, 0.06, 0.19))
 DEFAULT_SCALE = 3
 MAX_LINE_BYTES = 256 * 1024**2   # one clip; about 20 minutes of v1 frames
 MAX_SIBLING_BYTES = 64 * 1024**2
-BLOCK_BYTES = 1024**2  # lines parsed together (small: several blocks are parsed at once)
+BLOCK_BYTES = 1024**2  # read at once, whole lines parsed together (several blocks at once)
 PARSERS = min(4, os.cpu_count() or 1)
 _TOKEN = re.compile(rb"\S+")
 
@@ -206,54 +206,74 @@ def _read_sibling(path: Path, expected: int, skels: Path) -> list[str | None]:
     return [line.rstrip("\r").strip() or None for line in lines]
 
 
-def _parse_rows(pending: list[tuple[int, bytes]], path: Path) -> list[tuple]:
-    """The rows (see `_read_lines`) of a block of lines: parsed as one block when they are plain
-    decimals (`_decimals`), else line by line, which also names what is wrong."""
-    parsed = _decimals.parse(b"\n".join(raw for _, raw in pending)) if pending else None
+def _parse_block(block: bytes, first: int, path: Path) -> list[tuple]:
+    """The rows (see `_read_lines`) of whole lines joined by b"\\n", the first being line
+    `first`: parsed as one block when they are plain decimals (`_decimals`), else line by
+    line, which also names what is wrong."""
+    parsed = _decimals.parse(block)
     if parsed is not None:
-        values, per_line = parsed
-        lines = np.split(values, np.cumsum(per_line)[:-1])
-        return [(lineno, v, _token(raw, V1_WIDTH - 1), None)
-                for (lineno, raw), v in zip(pending, lines)]
+        values, per_line, fraction = parsed
+        starts = np.cumsum(per_line) - per_line
+        counters = np.where(per_line >= V1_WIDTH, fraction[np.minimum(
+            starts + V1_WIDTH - 1, fraction.size - 1)], 0)
+        return [(first + i, v, int(d), None) for i, (v, d) in
+                enumerate(zip(np.split(values, starts[1:]), counters))]
     rows = []
-    for lineno, raw in pending:
+    for lineno, raw in enumerate(block.split(b"\n"), first):
+        raw = raw.rstrip(b"\r")
         values = _parse_line(raw, path, lineno)
         bad = np.flatnonzero(~np.isfinite(values))
-        rows.append((lineno, values, _token(raw, V1_WIDTH - 1),
+        rows.append((lineno, values, len(_token(raw, V1_WIDTH - 1).partition(".")[2]),
                      (int(bad[0]), _token(raw, int(bad[0]))) if bad.size else None))
     return rows
 
 
+def _whole_lines(handle, path: Path, limit: int):
+    """(first line number, line count, whole lines joined by b"\\n" without the last newline)
+    of blocks of about BLOCK_BYTES, each read in one call (not line by line: a v1 line is
+    ~50 kB). A line is refused once it passes MAX_LINE_BYTES, the file once it passes `limit`;
+    a line longer than a block is gathered in pieces (linear, not quadratic)."""
+    pieces, partial, total, count = [], 0, 0, 0
+    while chunk := handle.read(BLOCK_BYTES):
+        total += len(chunk)
+        if total > limit:
+            raise BadInputError(f"file grew past the limit of {limit:,} bytes", path=path,
+                                line=count + 1)
+        cut, head = chunk.rfind(b"\n"), chunk.find(b"\n")
+        if partial + (head if head >= 0 else len(chunk)) > MAX_LINE_BYTES:
+            raise BadInputError(f"line is longer than {MAX_LINE_BYTES:,} bytes", path=path,
+                                line=count + 1)
+        if cut < 0:
+            pieces.append(chunk)
+            partial += len(chunk)
+            continue
+        block = b"".join([*pieces, chunk[:cut]]) if pieces else chunk[:cut]
+        lines = block.count(b"\n") + 1
+        yield count + 1, lines, block
+        count += lines
+        pieces, partial = [chunk[cut + 1:]], len(chunk) - cut - 1
+    if partial:
+        yield count + 1, 1, b"".join(pieces)
+
+
 def _read_lines(path: Path, limit: int, select: int | None = None) \
         -> tuple[list[tuple], np.ndarray, int]:
-    """(line number, values, counter token of the first v1 frame, first non-finite value as
-    (index, token) or None) of every line (only of line `select` + 1 if given: the others are
-    counted, not parsed), all values as one array (each line's are views of it), and the number
-    of lines. Lines are parsed in blocks of about BLOCK_BYTES, on `PARSERS` threads while the
-    next block is read (numpy lets go of the GIL in its passes); at most one block waits."""
-    parsed, pending, pending_bytes, total, count = [], [], 0, 0, 0
+    """(line number, values, printed decimals of the first v1 frame's counter, first non-finite
+    value as (index, token) or None) of every line (only of line `select` + 1 if given: the
+    others are counted, not parsed), all values as one array (each line's are views of it), and
+    the number of lines. Blocks are parsed on `PARSERS` threads while the next is read (numpy
+    lets go of the GIL in its passes); at most PARSERS + 1 blocks wait."""
+    parsed, count = [], 0
     with open_regular(path, limit) as handle, ThreadPoolExecutor(PARSERS) as pool:
-        for lineno in itertools.count(1):
-            raw = handle.readline(MAX_LINE_BYTES + 1)
-            if not raw:
-                break
-            total += len(raw)
-            if len(raw) > MAX_LINE_BYTES or total > limit:
-                raise BadInputError(f"line is longer than {MAX_LINE_BYTES:,} bytes" if
-                                    len(raw) > MAX_LINE_BYTES else
-                                    f"file grew past the limit of {limit:,} bytes",
-                                    path=path, line=lineno)
-            count = lineno
-            if select is not None and lineno != select + 1:
-                continue
-            pending.append((lineno, raw.rstrip(b"\r\n")))
-            pending_bytes += len(raw)
-            if pending_bytes >= BLOCK_BYTES:
-                if len(parsed) > PARSERS:
-                    parsed[-PARSERS - 1].result()      # bound the blocks held in memory
-                parsed.append(pool.submit(_parse_rows, pending, path))
-                pending, pending_bytes = [], 0
-        parsed.append(pool.submit(_parse_rows, pending, path))
+        for first, lines, block in _whole_lines(handle, path, limit):
+            count = first + lines - 1
+            if select is not None:
+                if not first <= select + 1 < first + lines:
+                    continue
+                first, block = select + 1, block.split(b"\n")[select + 1 - first]
+            if len(parsed) > PARSERS:
+                parsed[-PARSERS - 1].result()      # bound the blocks held in memory
+            parsed.append(pool.submit(_parse_block, block, first, path))
         rows = [row for block in parsed for row in block.result()]
     if not count:
         raise BadInputError("file holds no clips", path=path)
@@ -326,16 +346,16 @@ def _v1_sequences(allf, lengths, rows, path, scale, fps) -> list[PoseSequence]:
     confidence = (~missing).astype(np.float32)
     bounds = np.cumsum(lengths)[:-1]
     seqs = []
-    for j, c, n, counters, (lineno, _, counter_token, _) in zip(
+    for j, c, n, counters, (lineno, _, decimals, _) in zip(
             np.split(joints, bounds), np.split(confidence, bounds), np.split(neck_missing, bounds),
             np.split(allf[:, -1], bounds), rows):
         convention = _detect_counter(counters)
         if convention is None:
             log.warning("%s line %d: counter starts at %.4f, neither i/T nor (i+1)/T", path,
                         lineno, counters[0])
-        decimals = min(len(counter_token.partition(".")[2]), MAX_COUNTER_DECIMALS)
         meta = {"skels_scale": divisor, "skels_counter": convention or "pt",
-                "skels_counter_decimals": decimals or COUNTER_DECIMALS,
+                "skels_counter_decimals": min(decimals, MAX_COUNTER_DECIMALS) or
+                COUNTER_DECIMALS,
                 "skels_neck_sentinel": bool(n.any())}
         seqs.append(PoseSequence(j, c, fps=fps, meta=meta))
     return seqs
