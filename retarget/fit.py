@@ -2,7 +2,7 @@
 
 Two stages (the full SMPL-X mesh forward pass per iteration is far too slow to fit through):
 1. an analytic solution from bone directions: torso from the shoulder line, upper-arm twist from
-   the elbow's hinge plane, hand from the palm plane (wrist / middle base / index-pinky line) with
+   the elbow's hinge plane (offline: averaged over the frames that show it clearly), hand from the palm plane (wrist / middle base / index-pinky line) with
    the forearm roll split half-and-half between elbow and wrist (no candy-wrapper wrists),
    fingers by minimal swings;
 2. a few iterations of a batched optimiser (all frames at once) that pulls the keypoints closer,
@@ -65,6 +65,8 @@ class FitOptions:
     fit_shape: bool = True        # fit betas once per sequence (3D input only)
     smooth_input: float = 0.0     # Gaussian sigma (frames) over the keypoints before fitting
     smooth_palm: float = 1.0      # Gaussian sigma (frames) over the palm orientation
+    smooth_bend_plane: float = 3.0  # the same over the elbow's bend plane, weighted by how
+    #                               clearly each frame shows it (upper-arm twist; offline)
     max_speed: float = 15.0       # rad/s any joint may turn (0.6 rad per frame at 25 fps): a safety net
     one_euro: bool = True         # confidence-aware One Euro filter on the keypoints (filters.py)
     smooth_rotations: float = 1.0 # Gaussian sigma (frames) over the fitted rotations (offline)
@@ -181,7 +183,8 @@ def rate_limit(L: np.ndarray, max_step: float, previous: np.ndarray | None = Non
 
 
 def analytic_pose(K: np.ndarray, seen: np.ndarray, rest: np.ndarray, offsets: np.ndarray,
-                  palm_sigma: float = 1.0, segments: int = 1) -> tuple[np.ndarray, np.ndarray]:
+                  palm_sigma: float = 1.0, segments: int = 1,
+                  plane_sigma: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Local rotations (T, 55, 3, 3) and translation (T, 3) from filled keypoints K (T, 50, 3).
     Every step is per frame except the palm smoothing and the forearm-roll unwrapping, which
     run along time within each of `segments` equal-length sequences (many streams' chunks
@@ -249,7 +252,10 @@ def analytic_pose(K: np.ndarray, seen: np.ndarray, rest: np.ndarray, offsets: np
             u_r, h_r = rest[el] - rest[sh], np.array([0.0, sign, 0.0])
             u = K[:, k_el] - P[:, sh]
             f = wt - K[:, k_el] if wt is not None else np.broadcast_to(rest[wr] - rest[el], u.shape)
-            n_obs = _cross(_unit(u), _unit(f))
+            n_obs = _cross(_unit(u), _unit(f))  # its length, sin(bend), says how clearly
+            if plane_sigma > 0:  # the frame shows the plane: clear frames outvote unclear ones
+                n_obs = gaussian_filter1d(n_obs.reshape(segments, -1, 3), plane_sigma, axis=1,
+                                          mode="nearest").reshape(-1, 3)
             h_ref = _mv(_min_rotation(_mv(G[:, col], u_r), u) @ G[:, col], h_r)
             # a nearly straight arm leaves the bend plane to noise: lean on the reference there
             # (a folded arm, hand near the shoulder, still shows its plane clearly)
@@ -452,7 +458,7 @@ _VOLUME_PASSES = 2  # re-solves with the targets moved by what is still inside t
 
 def _solve(K, seen, weights, rest, offsets, fps: float, o: FitOptions):
     """Analytic pose, refinement, rotation smoothing and the rate limit, over a whole clip."""
-    L, transl = analytic_pose(K, seen, rest, offsets, o.smooth_palm)
+    L, transl = analytic_pose(K, seen, rest, offsets, o.smooth_palm, plane_sigma=o.smooth_bend_plane)
     if o.iterations > 0:
         L, transl = refine(L, transl, K, weights, rest, offsets, o)
     for joints, sigma in ((_BODY_ACTIVE, o.smooth_rotations), (_FINGERS, o.smooth_fingers)):
