@@ -6,10 +6,12 @@ Over the built-in DSGS lexicon (first gloss of each entry), on the initial postu
 (the middle frame of its start hold):
 
 - contact: signs whose initial location touches a body site (`hamtouch` at a head or torso
-  site): distance from the named hand part (else the hand point nearest the site) to that
-  site's surface point on the synthesiser's body (target: median ≤ 1.5 cm, p95 ≤ 3 cm);
+  site, or half way between two such sites with `hambetween`): distance from the named hand
+  part (else the hand point nearest the site) to that site's surface point on the
+  synthesiser's body (target: median ≤ 1.5 cm, p95 ≤ 3 cm);
 - extended-finger direction (wrist → knuckles) and palm normal against the notated ones
-  (target: p95 ≤ 15° and ≤ 20°), over every sign that notates them;
+  (target: p95 ≤ 15° and ≤ 20°), over every sign that notates them; the palm read relative to
+  the finger direction, as HamNoSys defines it (`synthesise.palm_about`);
 
 measured on the keypoints and again on the keypoints of the SMPL-X motion fitted to them on the
 mannequin (`retarget.fit.fit_sequence`, default options). Palm normals are measured from the
@@ -33,7 +35,7 @@ from signllm.skeleton import R_HAND  # noqa: E402
 from signllm.synthesis import Body, synthesise  # noqa: E402
 from signllm.synthesis.body import HEAD_SITES, TORSO_SITES, body_site  # noqa: E402
 from signllm.synthesis.hands import part_point  # noqa: E402
-from signllm.synthesis.synthesise import HOLD_START, direction  # noqa: E402
+from signllm.synthesis.synthesise import HOLD_START, direction, palm_about  # noqa: E402
 
 FPS = 25.0
 HOLD_FRAME = int(round(HOLD_START * FPS / 2))   # the middle of the start hold
@@ -60,6 +62,9 @@ def measure(joints: np.ndarray, desc, body: Body) -> dict:
     loc = desc.dominant.location
     if loc is not None and loc.contact == "touch" and loc.site in {**HEAD_SITES, **TORSO_SITES}:
         target, _ = body_site(body, loc.site, loc.side)
+        second = body_site(body, loc.second.site, loc.second.side) if loc.second else None
+        if second is not None:   # "between two sites": half way, as the notation says
+            target = (target + second[0]) / 2
         point = part_point(hand, loc.hand_part, loc.hand_fingers) if loc.hand_part else None
         if point is None:   # no part named: the hand's point nearest the site makes the contact
             point = hand[np.argmin(np.linalg.norm(hand - target, axis=1))]
@@ -70,7 +75,8 @@ def measure(joints: np.ndarray, desc, body: Body) -> dict:
     if want_finger is not None and not o.relative:
         out["finger"] = _angle(finger, want_finger)
         want_palm = direction(o.palm, o.palm_between)
-        if want_palm is not None:
+        if want_palm is not None:   # read as the synthesiser reads it: turned with the fingers
+            want_palm = palm_about(want_finger, want_palm)
             want_palm = want_palm - (want_palm @ want_finger) * want_finger
             if np.linalg.norm(want_palm) > 1e-6:
                 out["palm"] = _angle(palm, want_palm)

@@ -311,11 +311,21 @@ def analytic_pose(K: np.ndarray, seen: np.ndarray, rest: np.ndarray, offsets: np
 
 def clamp_to_limits(L: np.ndarray) -> np.ndarray:
     """Project elbow, wrist and finger rotations into their anatomical ranges (noisy hand
-    keypoints otherwise fold fingers backwards or flip them between frames)."""
-    aa = axis_angles(L[:, _LIMITED])
-    clipped = np.clip(aa, _LIMIT_LO[_LIMITED], _LIMIT_HI[_LIMITED])
+    keypoints otherwise fold fingers backwards or flip them between frames). Elbows and wrists
+    are limited as swing x twist (the twist about the bone, x, taken out first): a bent elbow
+    with its forearm rolled is in range however large both are, which the axis-angle
+    components, mixing the two, would deny."""
     out = L.copy()
-    out[:, _LIMITED] = rotmats(clipped)
+    out[:, _LIMITED] = rotmats(np.clip(axis_angles(L[:, _LIMITED]), _LIMIT_LO[_LIMITED],
+                                       _LIMIT_HI[_LIMITED]))
+    j = _SWING_TWIST
+    q = quaternions(L[:, j])
+    twist = 2 * np.arctan2(q[..., 0], q[..., 3])
+    x = np.array([1.0, 0.0, 0.0])
+    swing = axis_angles(L[:, j] @ rotmats(-twist[..., None] * x))
+    swing[..., 1:] = np.clip(swing[..., 1:], _LIMIT_LO[j, 1:], _LIMIT_HI[j, 1:])
+    twist = np.clip(twist, _LIMIT_LO[j, 0], _LIMIT_HI[j, 0])
+    out[:, j] = rotmats(swing) @ rotmats(twist[..., None] * x)
     return out
 
 
@@ -345,6 +355,8 @@ def _limit_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 _LIMIT_LO, _LIMIT_HI = _limit_table()
 _LIMITED = np.flatnonzero((_LIMIT_LO > -np.pi).any(1))
+_SWING_TWIST = np.array([joint(f"{side}_{part}") for side in ("left", "right")
+                         for part in ("elbow", "wrist")])
 _MAX_ROLL = 2.4  # forearm roll (radians), half at the elbow and half at the wrist
 _UNIT = 0.01  # residuals in centimetres keep the terms' weights readable
 

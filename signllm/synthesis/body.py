@@ -15,14 +15,17 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Body:
-    """An adult of ~1.7 m scaled like the project's other sources (shoulder width 0.35 m)."""
-    shoulder_width: float = 0.35
-    shoulder_drop: float = 0.02       # shoulder joints below the neck joint
-    upper_arm: float = 0.29
+    """An adult of ~1.7 m: the bundled mannequin's rest keypoints (the avatar the motion is
+    retargeted to), so that where a hand is placed is where the avatar's hand can be; a
+    proportion the avatar lacks (the upper arm 3 cm longer, the shoulders 6 cm higher, as
+    before) moved every contact 2-4 cm once fitted."""
+    shoulder_width: float = 0.36
+    shoulder_drop: float = 0.08       # shoulder joints below the neck joint
+    upper_arm: float = 0.26
     forearm: float = 0.25
-    hand_scale: float = 1.0           # 1.0: wrist → middle fingertip 0.185 m
-    nose_height: float = 0.20         # nose above the neck joint
-    nose_forward: float = 0.09
+    hand_scale: float = 1.08          # 1.0: wrist → middle fingertip 0.185 m (the mannequin 0.20)
+    nose_height: float = 0.143        # nose above the neck joint
+    nose_forward: float = 0.131
     # torso: elliptic cylinder around the Y axis; torso and head as measured from the bundled
     # mannequin's rest mesh (retarget/volume.py: chest half-widths 0.146 x 0.094 m about z 0.01;
     # head centre z 0.028, half-axes 0.085 / 0.11 / 0.103 m), so that a contact here is a

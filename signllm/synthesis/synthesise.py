@@ -51,6 +51,14 @@ ARM_RADIUS = 0.04   # m from the arm's axis to its skin
 # top, the upper arm's front), under the elbow for the elbow itself; +X toward the other arm.
 ARM_APPROACH = {"upperarm": (-0.5, 0.3, 1.0), "elbowinside": (-0.3, 0.3, 1.0),
                 "lowerarm": (-0.3, 1.0, 0.5), "elbow": (0.0, -1.0, -0.3)}
+# The elbow's turn about the shoulder–wrist line (radians from down-and-out; + outward), the
+# wrist's comfortable bend (flexion / extension, and the tighter sideways deviation, as the
+# avatar's wrist limits in retarget/fit.py), how far a turn may go before it costs as much as
+# those, and the soft minimum's temperature.
+SWIVEL = np.radians(np.arange(-30, 81, 10))
+WRIST_FLEX, WRIST_DEVIATION, SWIVEL_SCALE, SWIVEL_SOFTNESS = np.radians(60), np.radians(25), \
+    np.radians(60), 0.1
+OUT = np.array([0.0, 0.0, 1.0])   # away from the signer: the finger direction palms are read in
 REST_WRIST = np.array([-0.17, -0.5, 0.17])   # dominant wrist at rest: low, in front of the hip
 
 
@@ -153,6 +161,21 @@ def _rotate(v: np.ndarray, axis: np.ndarray, angle: float) -> np.ndarray:
             + axis * (axis @ v) * (1 - np.cos(angle)))
 
 
+def palm_about(finger: np.ndarray, palm: np.ndarray) -> np.ndarray:
+    """A notated palm orientation turned with the fingers: HamNoSys reads its eight palm
+    symbols (u, ur, ..., ul: all in the frontal plane) relative to the extended-finger
+    direction, as if the fingers pointed out; the smallest turn taking "out" to the fingers
+    takes the palm with it (a half turn about the vertical for fingers pointing in). So fingers
+    up, palm d face the palm away from the signer, and fingers left, palm l turn it in (BAUCH:
+    a flat hand on the belly); fingers out keep the palm as drawn."""
+    f = finger / np.linalg.norm(finger)
+    axis = np.cross(OUT, f)
+    s, c = float(np.linalg.norm(axis)), float(OUT @ f)
+    if s < 1e-9:
+        return palm if c > 0 else palm * np.array([-1.0, 1.0, -1.0])
+    return _rotate(palm, axis, np.arctan2(s, c))
+
+
 class _Animator:
     def __init__(self, body: Body, unsupported: list, mirror: bool):
         self.body, self.unsupported, self.mirror = body, unsupported, mirror
@@ -173,7 +196,8 @@ class _Animator:
         finger = self.vec(o.finger_direction, o.finger_between) if o else None
         finger = finger if finger is not None else (state.finger if state else np.array([0, 1.0, 0.3]))
         palm = self.vec(o.palm, o.palm_between) if o else None
-        palm = palm if palm is not None else (state.palm if state else np.array([-1.0, 0, 0]))
+        palm = palm_about(finger, palm) if palm is not None else \
+            (state.palm if state else np.array([-1.0, 0, 0]))
         loc = posture.location
         if loc is None:
             point = state.point if state else self.neutral()
@@ -388,8 +412,14 @@ class _Animator:
         hand.phase(_seconds("local", m.manner), change)
 
 
-def _arm(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, right: bool):
-    """Two-bone IK (vectorised over frames): elbow down and out; wrist clamped to the reach."""
+def _arm(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, right: bool,
+         hand: np.ndarray | None = None, body: Body | None = None):
+    """Two-bone IK (vectorised over frames); wrist clamped to the reach. The elbow hangs down
+    and out; given the hand's frames (T, 3, 3: finger, palm, thumb side), it turns about the
+    shoulder–wrist line (`SWIVEL`) to keep the wrist inside what a wrist bends (`WRIST_FLEX`,
+    `WRIST_DEVIATION`): a signer lifts the elbow for a palm turned in rather than break the
+    wrist (which the avatar's wrist limits would refuse). Never into the torso, never much
+    above the shoulder; a soft minimum over the candidates keeps the elbow moving smoothly."""
     to = wrist - shoulder
     dist = np.linalg.norm(to, axis=-1, keepdims=True)
     reach = (upper + fore) * 0.999
@@ -397,15 +427,39 @@ def _arm(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, rig
     dist = np.clip(np.linalg.norm(to, axis=-1, keepdims=True), abs(upper - fore) + 1e-4, reach)
     axis = to / dist
     hint = np.array([-0.4 if right else 0.4, -1.0, -0.2])
-    perp = hint - (axis @ hint)[..., None] * axis
-    perp /= np.maximum(np.linalg.norm(perp, axis=-1, keepdims=True), 1e-9)
+    perp = _unit_rows(hint - (axis @ hint)[..., None] * axis)
     a = (upper ** 2 + dist ** 2 - fore ** 2) / (2 * dist)
     h = np.sqrt(np.maximum(upper ** 2 - a ** 2, 0))
-    return shoulder + axis * a + perp * h, shoulder + to
+    centre, reached = shoulder + axis * a, shoulder + to
+    if hand is None:
+        return centre + perp * h, reached
+    out = np.array([-1.0 if right else 1.0, 0, 0])   # the elbow's outward turn
+    side = out - (axis @ out)[..., None] * axis - ((out * perp).sum(-1))[..., None] * perp
+    side = np.where(np.linalg.norm(side, axis=-1, keepdims=True) > 1e-6, side,
+                    np.cross(axis, perp))
+    side = _unit_rows(side)
+    cos, sin = np.cos(SWIVEL)[None, :, None], np.sin(SWIVEL)[None, :, None]
+    elbows = centre[:, None] + h[:, None] * (cos * perp[:, None] + sin * side[:, None])
+    forearm = _unit_rows(reached[:, None] - elbows)
+    seen = np.einsum("tij,tki->tkj", hand, forearm)   # the forearm in the hand's frame
+    cost = ((np.arctan2(seen[..., 1], seen[..., 0]) / WRIST_FLEX) ** 2
+            + (np.arctan2(seen[..., 2], seen[..., 0]) / WRIST_DEVIATION) ** 2
+            + (SWIVEL / SWIVEL_SCALE)[None] ** 2
+            + 10 * (np.maximum(elbows[..., 1] - shoulder[1] - 0.05, 0) / 0.05) ** 2)
+    if body is not None:
+        cost = cost + 100 * body.inside_body(elbows)
+    weights = np.exp(-(cost - cost.min(1, keepdims=True)) / SWIVEL_SOFTNESS)
+    theta = (weights @ SWIVEL / weights.sum(1))[:, None]
+    return centre + h * (np.cos(theta) * perp + np.sin(theta) * side), reached
+
+
+def _unit_rows(v: np.ndarray) -> np.ndarray:
+    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
 
 
 def _hand_joints(states: list[HandState], body: Body, right: bool):
-    """(wrist positions, 21 hand points) per frame; the hand part sits at the state's point."""
+    """(wrist positions, 21 hand points, hand frames) per frame; the hand part sits at the
+    state's point."""
     frames = np.stack([_frame(s.finger, s.palm) for s in states])
     if not right:   # the left hand's frame is mirrored: its thumb side is the other way
         frames[:, :, 2] *= -1
@@ -415,7 +469,7 @@ def _hand_joints(states: list[HandState], body: Body, right: bool):
     world = np.einsum("tij,tkj->tki", frames, local)
     anchor = np.stack([_anchor(w, s, right) for w, s in zip(world, states)])
     wrist = np.stack([s.point for s in states]) - anchor
-    return wrist, world + wrist[:, None]
+    return wrist, world + wrist[:, None], frames
 
 
 PART_SIDE_DEPTH = 0.008   # m from a finger part's axis to its palmar / dorsal skin
@@ -463,7 +517,7 @@ def _assemble(body: Body, dom: list[HandState], other: list[HandState], left_han
     other = other + [other[-1]] * (n - len(other))
     joints = np.repeat(_static_joints(body)[None], n, 0)
     for states, right in ((dom, True), (other, False)):
-        wrist, points = _hand_joints(states, body, right)
+        wrist, points, frames = _hand_joints(states, body, right)
         for _ in range(20):   # a hand aimed into the torso or head is brought out in front
             inside = body.inside_body(points).any(axis=1)
             if not inside.any():
@@ -471,7 +525,7 @@ def _assemble(body: Body, dom: list[HandState], other: list[HandState], left_han
             wrist[inside] += [0, 0, 0.01]
             points[inside] += [0, 0, 0.01]
         shoulder = body.shoulder(right)
-        elbow, reached = _arm(shoulder, wrist, body.upper_arm, body.forearm, right)
+        elbow, reached = _arm(shoulder, wrist, body.upper_arm, body.forearm, right, frames, body)
         points = points + (reached - wrist)[:, None]
         base = 2 if right else 5
         joints[:, base + 1], joints[:, base + 2] = elbow, reached
@@ -487,10 +541,11 @@ def _other_site(body: Body, state: HandState, right: bool, site: str,
                 contact: str | None, between: tuple = ()) -> np.ndarray:
     """Where a hand goes for a site on the other hand (`right`: is that hand the right one) or
     on its arm, with that hand in `state`: the site's point plus the contact gap."""
-    wrist, points = _hand_joints([state], body, right)
+    wrist, points, frames = _hand_joints([state], body, right)
     if site in ARM_SITES:
         shoulder = body.shoulder(right)
-        elbow, wrist = _arm(shoulder, wrist[0], body.upper_arm, body.forearm, right)
+        elbow, wrist = _arm(shoulder, wrist, body.upper_arm, body.forearm, right, frames, body)
+        elbow, wrist = elbow[0], wrist[0]
         start, end = {"upperarm": (shoulder, elbow), "lowerarm": (elbow, wrist)}.get(
             site, (elbow, elbow))
         axis = (end - start) if site != "elbow" and site != "elbowinside" else (wrist - elbow)
@@ -529,7 +584,7 @@ def _on_other_hand(dom: _Hand, other: _Hand, sign: d.SignDescription, body: Body
 def _meet_at_midline(dom: _Hand, other: _Hand, body: Body) -> None:
     """Mirrored hands placed at one central site meet at the body's midline instead of
     passing through each other (HAUS: the fingertips touch, they do not cross)."""
-    _, points = _hand_joints([dom.last], body, right=True)
+    _, points, _ = _hand_joints([dom.last], body, right=True)
     crossing = float(points[0, :, 0].max())       # the dominant (right) hand lives at -X
     if crossing > 0:
         dom.states[-1] = replace(dom.last, point=dom.last.point - [crossing, 0, 0])
