@@ -154,3 +154,25 @@ def test_push_batch_equals_each_stream_alone():
             assert np.allclose([f.pose for f in got], [f.pose for f in want], atol=1e-9)
             assert np.allclose([f.transl for f in got], [f.transl for f in want], atol=1e-12)
             starts[i] += sizes[i]
+
+
+def test_limits_take_a_rolled_forearm_as_bend_and_twist():
+    """A right elbow bent 2.2 rad with the forearm rolled 1.2 rad is within its limits
+    (bend <= 2.6, twist <= 1.6) and is kept; its axis-angle components (z = -1.29) would
+    break the 0.5 limit. A twist past 1.6 is cut back to 1.6, the bend kept."""
+    from retarget.fit import clamp_to_limits
+    from retarget.kinematics import quaternions, rotmats
+    from retarget.skeleton55 import NUM_JOINTS, joint
+    el = joint("right_elbow")
+
+    def pose(bend, twist):
+        L = np.broadcast_to(np.eye(3), (1, NUM_JOINTS, 3, 3)).copy()
+        L[0, el] = rotmats(np.array([0.0, bend, 0.0])) @ rotmats(np.array([twist, 0.0, 0.0]))
+        return L
+
+    kept = pose(2.2, 1.2)
+    assert np.allclose(clamp_to_limits(kept)[0, el], kept[0, el], atol=1e-9)
+    cut = clamp_to_limits(pose(2.2, 2.5))[0, el]
+    assert np.allclose(cut, pose(2.2, 1.6)[0, el], atol=1e-9)
+    q = quaternions(cut)
+    assert abs(2 * np.arctan2(q[0], q[3]) - 1.6) < 1e-9
