@@ -316,16 +316,20 @@ def clamp_to_limits(L: np.ndarray) -> np.ndarray:
     with its forearm rolled is in range however large both are, which the axis-angle
     components, mixing the two, would deny."""
     out = L.copy()
-    out[:, _LIMITED] = rotmats(np.clip(axis_angles(L[:, _LIMITED]), _LIMIT_LO[_LIMITED],
-                                       _LIMIT_HI[_LIMITED]))
+    j = _AXIS_ANGLE_LIMITED
+    out[:, j] = rotmats(np.clip(axis_angles(L[:, j]), _LIMIT_LO[j], _LIMIT_HI[j]))
     j = _SWING_TWIST
-    q = quaternions(L[:, j])
-    twist = 2 * np.arctan2(q[..., 0], q[..., 3])
-    x = np.array([1.0, 0.0, 0.0])
-    swing = axis_angles(L[:, j] @ rotmats(-twist[..., None] * x))
+    x, y, z, w = np.moveaxis(quaternions(L[:, j]), -1, 0)
+    half = np.arctan2(x, w)                        # half the twist about x
+    c, s = np.cos(half), np.sin(half)
+    sw, sy, sz = w * c + x * s, y * c - z * s, z * c + y * s   # swing = q * twist^-1 (x: 0)
+    norm = np.hypot(sy, sz)
+    scale = np.where(norm > 1e-12, 2 * np.arctan2(norm, sw) / np.maximum(norm, 1e-12), 2.0)
+    swing = np.stack([np.zeros_like(sy), sy * scale, sz * scale], -1)
     swing[..., 1:] = np.clip(swing[..., 1:], _LIMIT_LO[j, 1:], _LIMIT_HI[j, 1:])
-    twist = np.clip(twist, _LIMIT_LO[j, 0], _LIMIT_HI[j, 0])
-    out[:, j] = rotmats(swing) @ rotmats(twist[..., None] * x)
+    twist = np.zeros_like(swing)
+    twist[..., 0] = np.clip(2 * half, _LIMIT_LO[j, 0], _LIMIT_HI[j, 0])
+    out[:, j] = rotmats(swing) @ rotmats(twist)
     return out
 
 
@@ -357,6 +361,7 @@ _LIMIT_LO, _LIMIT_HI = _limit_table()
 _LIMITED = np.flatnonzero((_LIMIT_LO > -np.pi).any(1))
 _SWING_TWIST = np.array([joint(f"{side}_{part}") for side in ("left", "right")
                          for part in ("elbow", "wrist")])
+_AXIS_ANGLE_LIMITED = np.setdiff1d(_LIMITED, _SWING_TWIST)
 _MAX_ROLL = 2.4  # forearm roll (radians), half at the elbow and half at the wrist
 _UNIT = 0.01  # residuals in centimetres keep the terms' weights readable
 

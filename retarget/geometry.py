@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from signllm.geometry import cross as _cross
+
 from .kinematics import axis_angles, rotmats
 
 def _unit(v: np.ndarray, eps: float = 1e-9) -> np.ndarray:
@@ -14,13 +16,6 @@ def _frame(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     a = _unit(a)
     b = _unit(b - (b * a).sum(-1, keepdims=True) * a)
     return np.stack([a, b, _cross(a, b)], -1)
-
-
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """np.cross without its axis juggling (it dominated the per-frame streaming cost)."""
-    return np.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
-                     a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
-                     a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], -1)
 
 
 def _min_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:

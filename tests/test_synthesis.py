@@ -6,7 +6,7 @@ import numpy as np
 
 from signllm.notation import Manner, Straight, parse_hamnosys
 from signllm.notation.symbols import to_unicode
-from signllm.skeleton import L_WRIST, R_WRIST
+from signllm.skeleton import L_WRIST, R_ELBOW, R_WRIST
 from signllm.synthesis import Body, synthesise
 from signllm.synthesis.synthesise import ARM_RADIUS
 
@@ -136,3 +136,47 @@ def test_mirrored_hands_at_one_central_site_meet_and_do_not_cross():
     right, left = j[29:50, 0], j[8:29, 0]
     assert right.max() <= 1e-3 and left.min() >= -1e-3      # each hand stays on its side (1 mm)
     assert right.max() > -0.01 and left.min() < 0.01        # and they meet at the midline
+
+
+def test_palm_orientation_is_read_relative_to_the_fingers():
+    """HamNoSys draws palm symbols as if the fingers pointed out: fingers up with palm d show
+    the palm away from the signer, fingers left with palm l (BAUCH) turn it toward the body,
+    fingers out keep it as drawn; no notated pair leaves the palm along the fingers."""
+    from signllm.synthesis.synthesise import direction, palm_about
+    assert np.allclose(palm_about(direction("u"), direction("d")), direction("o"))
+    assert np.allclose(palm_about(direction("u"), direction("u")), direction("i"))
+    assert np.allclose(palm_about(direction("l"), direction("l")), direction("i"))
+    assert np.allclose(palm_about(direction("o"), direction("dl")), direction("dl"))
+    assert np.allclose(palm_about(direction("i"), direction("l")), direction("r"))
+    for f in ("u", "ul", "l", "dl", "d", "o", "i", "uo", "di"):
+        for p in ("u", "ur", "r", "dr", "d", "dl", "l", "ul"):
+            assert abs(palm_about(direction(f), direction(p)) @ direction(f)) < 1e-9
+    hand = synthesise(sign("flathand extfingerl palml touch stomach")).joints[2, 29:]
+    normal = np.cross(hand[5] - hand[17], hand[9] - hand[0])        # the palm's normal
+    assert normal[2] / np.linalg.norm(normal) < -0.9                # on the belly, facing in
+
+
+def test_the_elbow_turns_to_spare_the_wrist():
+    """A palm turned down with the fingers pointing in, in front of the chest: with the elbow
+    hanging the wrist would bend far sideways; the elbow lifts out instead."""
+    import importlib
+    synth = importlib.import_module("signllm.synthesis.synthesise")
+
+    def deviation(seq):
+        j = seq.joints[2].astype(float)
+        hand, fore = j[29:], j[R_WRIST] - j[R_ELBOW]
+        x = hand[9] - hand[0]
+        t = hand[5] - hand[17]
+        t -= (t @ x) / (x @ x) * x
+        return np.degrees(np.arctan2(fore @ t / np.linalg.norm(t), fore @ x / np.linalg.norm(x)))
+
+    desc = sign("flathand extfingerl palmd chest")
+    turned = synthesise(desc)
+    hanging = synth.SWIVEL
+    try:
+        synth.SWIVEL = np.zeros(1)
+        straight_down = synthesise(desc)
+    finally:
+        synth.SWIVEL = hanging
+    assert abs(deviation(turned)) < abs(deviation(straight_down)) - 10
+    assert turned.joints[2, R_ELBOW, 1] > straight_down.joints[2, R_ELBOW, 1]   # lifted

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..geometry import cross
 from ..notation import description as d
 from ..pose import PoseSequence
 from ..skeleton import L_HAND, R_HAND
@@ -99,9 +100,9 @@ def _frame(finger: np.ndarray, palm: np.ndarray) -> np.ndarray:
     x = finger / n if n > 1e-6 else np.array([0, 1.0, 0])   # mid-way between opposite directions
     y = palm - (palm @ x) * x
     if np.linalg.norm(y) < 1e-6:
-        y = np.cross(x, [0, 0, 1.0]) if abs(x[2]) < 0.9 else np.cross(x, [0, 1.0, 0])
+        y = cross(x, [0, 0, 1.0]) if abs(x[2]) < 0.9 else cross(x, [0, 1.0, 0])
     y = y / np.linalg.norm(y)
-    return np.stack([x, y, np.cross(x, y)], axis=1)
+    return np.stack([x, y, cross(x, y)], axis=1)
 
 
 class _Hand:
@@ -135,9 +136,9 @@ def _wave_side(v: np.ndarray, plane: str | None, mirror: bool) -> np.ndarray:
     if plane is None:
         return _perpendicular(v)[0]
     up = np.array([0, 1.0, 0])
-    flat = np.cross(up, v)
+    flat = cross(up, v)
     flat = flat / np.linalg.norm(flat) if np.linalg.norm(flat) > 1e-6 else np.array([1.0, 0, 0])
-    upright = np.cross(v, flat)
+    upright = cross(v, flat)
     upright = upright / np.linalg.norm(upright)
     if plane == "h":
         return flat
@@ -150,14 +151,14 @@ def _wave_side(v: np.ndarray, plane: str | None, mirror: bool) -> np.ndarray:
 
 def _perpendicular(axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ref = np.array([0, 1.0, 0]) if abs(axis[1]) < 0.9 else np.array([0, 0, 1.0])
-    u = np.cross(axis, ref)
+    u = cross(axis, ref)
     u /= np.linalg.norm(u)
-    return u, np.cross(axis, u)
+    return u, cross(axis, u)
 
 
 def _rotate(v: np.ndarray, axis: np.ndarray, angle: float) -> np.ndarray:
     axis = axis / np.linalg.norm(axis)
-    return (v * np.cos(angle) + np.cross(axis, v) * np.sin(angle)
+    return (v * np.cos(angle) + cross(axis, v) * np.sin(angle)
             + axis * (axis @ v) * (1 - np.cos(angle)))
 
 
@@ -169,7 +170,7 @@ def palm_about(finger: np.ndarray, palm: np.ndarray) -> np.ndarray:
     up, palm d face the palm away from the signer, and fingers left, palm l turn it in (BAUCH:
     a flat hand on the belly); fingers out keep the palm as drawn."""
     f = finger / np.linalg.norm(finger)
-    axis = np.cross(OUT, f)
+    axis = cross(OUT, f)
     s, c = float(np.linalg.norm(axis)), float(OUT @ f)
     if s < 1e-9:
         return palm if c > 0 else palm * np.array([-1.0, 1.0, -1.0])
@@ -315,12 +316,12 @@ class _Animator:
         sweep = 2 * np.pi
         end = self.clock(m.end, axis) if m.end else None
         if end is not None:
-            sweep = float(np.arctan2(np.cross(start, end) @ axis, start @ end)) % (2 * np.pi) \
+            sweep = float(np.arctan2(cross(start, end) @ axis, start @ end)) % (2 * np.pi) \
                 or 2 * np.pi
         major = self.in_plane(ELLIPSE_MAJOR.get(m.ellipse), axis) if m.ellipse else None
         if m.ellipse and major is None:
             self.unsupported.append(f"ellipse {m.ellipse} across the plane of the circle")
-        across = np.cross(axis, start)
+        across = cross(axis, start)
 
         def offset(a):
             o = r * (np.cos(a) * start + np.sin(a) * across)
@@ -436,7 +437,7 @@ def _arm(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, rig
     out = np.array([-1.0 if right else 1.0, 0, 0])   # the elbow's outward turn
     side = out - (axis @ out)[..., None] * axis - ((out * perp).sum(-1))[..., None] * perp
     side = np.where(np.linalg.norm(side, axis=-1, keepdims=True) > 1e-6, side,
-                    np.cross(axis, perp))
+                    cross(axis, perp))
     side = _unit_rows(side)
     cos, sin = np.cos(SWIVEL)[None, :, None], np.sin(SWIVEL)[None, :, None]
     elbows = centre[:, None] + h[:, None] * (cos * perp[:, None] + sin * side[:, None])
