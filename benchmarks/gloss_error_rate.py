@@ -1,8 +1,8 @@
 """Gloss error rate (GER) on the lexical DSGS corpus's two test sets, with ceiling and floors.
 
-    python benchmarks/gloss_error_rate.py --corpus runs/corpus_sgg [--recognizer PATH]
+    python benchmarks/gloss_error_rate.py --corpus runs/corpus_sgg [--recognizer PATH ...]
         [--model runs/lexmlsf/model.pt ...] [--synthesiser] [--input gloss|text]
-        [--limit 200] [--json out.json]
+        [--limit 200] [--json out.json] [--plot docs/img/gloss_error_rate.png]
 
 The continuous sign recogniser (training/recognizer/gloss.py, trained on the corpus's
 ground-truth train poses only; `python -m training.recognizer.train_gloss`) reads back the
@@ -26,7 +26,10 @@ DSGS order of the corpus); --input text the German sentence, which they sign wor
 German order with the articles spelled (no front-end translates German to DSGS yet), so its
 figures measure that gap, not rendering.
 GER = total gloss edit distance / total reference glosses (rapidfuzz); a fingerspelled word is
-one gloss. The target for a model (issue 19) is <= 1.5 x the ceiling.
+one gloss. The target for a model (issue 19) is <= 1.5 x the ceiling. With several
+--recognizer checkpoints (seeds of train_gloss) every condition is scored by each, and a
+generator counts as separated from the ceiling and the floors only when its margins to them
+exceed the spread of its own GER between recognisers.
 """
 from __future__ import annotations
 
@@ -114,12 +117,76 @@ def evaluate_set(model: GlossRecognizer, items, generated: dict[str, list[np.nda
     return result
 
 
+def separation(by_recogniser: dict[str, dict], name: str) -> dict:
+    """Does `name` sit between the ceiling and both floors by more than the spread of its GER
+    between recognisers (issue 19)? Margins are the smallest over recognisers."""
+    gers = [r["ger"] for r in by_recogniser.values()]
+    spread = max(g[name] for g in gers) - min(g[name] for g in gers)
+    above = min(g[name] - g["ceiling"] for g in gers)
+    below = min(min(g["floor-mean"], g["floor-other"]) - g[name] for g in gers)
+    return {"spread": spread, "above_ceiling": above, "below_floors": below,
+            "separated": above > spread and below > spread}
+
+
+def print_table(split_reports: dict, recogniser: str) -> None:
+    names = list(next(iter(split_reports.values()))["ger"])
+    width = {n: max(11, len(n)) for n in names}
+    print(f"recogniser {recogniser}")
+    print(f"{'test set':12} {'items':>5} {'glosses':>7}  "
+          + "  ".join(f"{n:>{width[n]}}" for n in names))
+    for split, r in split_reports.items():
+        print(f"{split:12} {r['items']:5} {r['glosses']:7}  "
+              + "  ".join(f"{r['ger'][n]:{width[n]}.3f}" for n in names))
+    for split, r in split_reports.items():
+        ceiling = r["ger"]["ceiling"]
+        for name, ratio in r.get("length_ratio", {}).items():
+            times = f"{r['ger'][name] / ceiling:.2f} x ceiling" if ceiling else "ceiling 0"
+            print(f"{split:12} {name}: {times} (target <= 1.5), length ratio {ratio:.3f}")
+    print("edits (substitute/delete/insert):")
+    for split, r in split_reports.items():
+        print(f"{split:12} " + "  ".join(
+            f"{n}={e['substitute']}/{e['delete']}/{e['insert']}" for n, e in r["errors"].items()))
+
+
+def plot(report: dict, path: Path) -> None:
+    """Bars per condition and test set: the mean GER over recognisers, their range as error bars."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    splits = list(report)
+    names = list(next(iter(report[splits[0]].values()))["ger"])
+    fig, ax = plt.subplots(figsize=(1.6 + 1.25 * len(names), 3.8))
+    width = 0.8 / len(splits)
+    for k, split in enumerate(splits):
+        gers = np.array([[r["ger"][n] for n in names] for r in report[split].values()])
+        x = np.arange(len(names)) + (k - (len(splits) - 1) / 2) * width
+        low, high = gers.mean(0) - gers.min(0), gers.max(0) - gers.mean(0)
+        ax.bar(x, gers.mean(0), width, yerr=[low, high], capsize=3, label=split)
+        ceiling = gers[:, names.index("ceiling")].mean()
+        ax.hlines(1.5 * ceiling, x[0] - width / 2, x[-1] + width / 2, colors=f"C{k}",
+                  linestyles=":", linewidth=1)
+    ax.set_xticks(np.arange(len(names)), [n.replace("model:", "") for n in names],
+                  rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel("gloss error rate")
+    ax.set_title(f"GER by {len(next(iter(report.values())))} recogniser seed(s) "
+                 "(bars: mean, whiskers: range; dotted: 1.5 x ceiling)", fontsize=9)
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, required=True,
                         help="lexical corpus (python -m training.corpus.build --lexical)")
-    parser.add_argument("--recognizer", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--recognizer", type=Path, action="append", default=[],
+                        help=f"a gloss recogniser checkpoint (repeatable: each scores every "
+                             f"condition, and the spread between them is reported; default "
+                             f"{DEFAULT_OUT.name})")
     parser.add_argument("--model", type=Path, action="append", default=[],
                         help="a SignLLM checkpoint to generate the test items with (repeatable)")
     parser.add_argument("--synthesiser", action="store_true",
@@ -129,9 +196,11 @@ def main(argv: list[str] | None = None) -> int:
                              "German text")
     parser.add_argument("--limit", type=int, default=None, help="items per test set")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--plot", type=Path, help="also draw the figures as a PNG here")
     args = parser.parse_args(argv)
 
-    model = GlossRecognizer.from_checkpoint(args.recognizer)
+    recognisers = {str(path): GlossRecognizer.from_checkpoint(path)
+                   for path in args.recognizer or [DEFAULT_OUT]}
     folder = language_folder(args.corpus)
     report, start = {}, time.perf_counter()
     for split in TEST_SETS:
@@ -140,35 +209,32 @@ def main(argv: list[str] | None = None) -> int:
         inputs = [g for _, g in items] if args.input == "gloss" else \
             (folder / f"{split}.text").read_text(encoding="utf-8").splitlines()[:len(items)]
         generated = {model_name(path): model_poses(path, inputs) for path in args.model}
-        replanned = None
         if args.synthesiser:
             generated["synthesiser"], replanned = synthesiser_poses(inputs, args.input)
-        report[split] = evaluate_set(model, items, generated)
-        report[split]["input"] = args.input
-        if replanned:
-            report[split]["synthesiser_replanned"] = replanned
-    names = list(report["test"]["ger"])
-    width = {n: max(11, len(n)) for n in names}
-    print(f"GER (gloss error rate, lower is better), recogniser {args.recognizer.name}, "
-          f"generators read the {args.input}, {time.perf_counter() - start:.0f} s")
-    print(f"{'test set':12} {'items':>5} {'glosses':>7}  "
-          + "  ".join(f"{n:>{width[n]}}" for n in names))
-    for split, r in report.items():
-        print(f"{split:12} {r['items']:5} {r['glosses']:7}  "
-              + "  ".join(f"{r['ger'][n]:{width[n]}.3f}" for n in names))
-    for split, r in report.items():
-        ceiling = r["ger"]["ceiling"]
-        for name, ratio in r.get("length_ratio", {}).items():
-            times = f"{r['ger'][name] / ceiling:.2f} x ceiling" if ceiling else "ceiling 0"
-            print(f"{split:12} {name}: {times} (target <= 1.5), length ratio {ratio:.3f}")
-        if r.get("synthesiser_replanned"):
-            print(f"{split:12} synthesiser: {r['synthesiser_replanned']} plans differ from the gloss")
-    print("edits (substitute/delete/insert):")
-    for split, r in report.items():
-        print(f"{split:12} " + "  ".join(
-            f"{n}={e['substitute']}/{e['delete']}/{e['insert']}" for n, e in r["errors"].items()))
+            if replanned:
+                print(f"{split}: {replanned} synthesiser plans differ from the gloss")
+        report[split] = {name: {**evaluate_set(model, items, generated), "input": args.input}
+                         for name, model in recognisers.items()}
+    print(f"GER (gloss error rate, lower is better), generators read the {args.input}, "
+          f"{time.perf_counter() - start:.0f} s")
+    for name in recognisers:
+        print_table({split: report[split][name] for split in report}, Path(name).name)
+    if len(recognisers) > 1:
+        print("separation (margins over the spread between recognisers):")
+        for split, by_recogniser in report.items():
+            for name in next(iter(by_recogniser.values()))["ger"]:
+                if name.startswith("floor") or name == "ceiling":
+                    continue
+                sep = separation(by_recogniser, name)
+                report[split].setdefault("separation", {})[name] = sep
+                print(f"{split:12} {name}: spread {sep['spread']:.3f}, above ceiling by "
+                      f"{sep['above_ceiling']:.3f}, below floors by {sep['below_floors']:.3f}: "
+                      + ("separated" if sep["separated"] else "NOT separated"))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
+    if args.plot:
+        plot({split: {k: v for k, v in r.items() if k != "separation"}
+              for split, r in report.items()}, args.plot)
     return 0
 
 

@@ -64,6 +64,16 @@ def bundled_model_path(name: str):
     return resources.files(MODELS_PACKAGE).joinpath(entry["file"]) if entry else None
 
 
+def language_checkpoints(mode: str) -> dict:
+    """{ISO code: path} of the bundled checkpoints that sign one language in `mode` instead of the
+    mode's main checkpoint (manifest entries with "mode" and "language", e.g. "mlsf.sgg": a group
+    trained on its own vocabulary and front-end, as the lexical DSGS signs)."""
+    folder = resources.files(MODELS_PACKAGE)
+    return {entry["language"]: folder.joinpath(entry["file"])
+            for entry in bundled_models().values()
+            if entry.get("mode") == mode and entry.get("language")}
+
+
 def coverage(language: str | Language) -> Coverage:
     lang = get_language(language)
     data, note = alphabet_status(lang)

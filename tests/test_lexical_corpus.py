@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from signllm.lexicon import gloss_units
+from signllm.errors import BadInputError
+from signllm.lexicon import gloss_units, mirror
 from training.corpus.build import main
 from training.corpus.lexical import (LEXICAL_SPLITS, LexicalOptions, bigrams, build_lexical,
                                      compose, spelled)
@@ -70,6 +71,25 @@ def test_variation_and_provenance_are_recorded(corpus):
     assert any(r["left_handed"] for r in records) and not all(r["left_handed"] for r in records)
     origins = lines(out, "train", "origin")
     assert "phoenix14t-pt-sample" in origins and any(o.startswith("grammar:") for o in origins)
+
+
+def test_the_trainer_reads_left_handed_items_as_right_handed_signing(corpus):
+    """A text does not say who signs: the generator's targets are all right-handed unless asked."""
+    out, _ = corpus
+    folders = language_folders(out, {})
+    left = [json.loads(x)["left_handed"] for x in lines(out, "train", "variation")]
+    as_recorded = read_split(folders, "train", "mlsf", "given",
+                             {"max_frames": 5000, "dominant_hand": "as-recorded"})
+    right = read_split(folders, "train", "mlsf", "given", {"max_frames": 5000})
+    assert len(as_recorded) == len(right) == len(left)
+    for was_left, a, r in zip(left, as_recorded, right):
+        if was_left:
+            assert np.allclose(mirror(a.frames.reshape(-1, 50, 3)), r.frames.reshape(-1, 50, 3))
+            assert not np.allclose(a.frames, r.frames)
+        else:
+            assert np.array_equal(a.frames, r.frames)
+    with pytest.raises(BadInputError, match="dominant_hand"):
+        read_split(folders, "train", "mlsf", "given", {"dominant_hand": "left"})
 
 
 def test_grammar_puts_the_wh_sign_last_and_is_seeded():

@@ -91,3 +91,20 @@ def test_gloss_benchmark_replans_corpus_glosses_and_scores_generated_conditions(
                           {"copy": [p.copy() for p in poses]})
     assert result["ger"]["copy"] == result["ger"]["ceiling"]
     assert result["length_ratio"] == {"copy": 1.0}
+
+
+def test_gloss_benchmark_calls_a_system_separated_only_beyond_the_recogniser_spread():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from gloss_error_rate import separation
+
+    def seed(model):
+        return {"ger": {"ceiling": 0.05, "floor-mean": 1.0, "floor-other": 0.9, "m": model}}
+
+    sep = separation({"a": seed(0.10), "b": seed(0.12)}, "m")
+    assert sep["spread"] == pytest.approx(0.02) and sep["above_ceiling"] == pytest.approx(0.05)
+    assert sep["below_floors"] == pytest.approx(0.78) and sep["separated"]
+    assert not separation({"a": seed(0.10), "b": seed(0.40)}, "m")["separated"]   # spread 0.3
+    assert not separation({"a": seed(0.06), "b": seed(0.07)}, "m")["separated"]   # 0.01 above

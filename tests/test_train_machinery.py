@@ -241,3 +241,36 @@ def test_checkpoint_temporaries_end_in_tmp_and_vanish_when_a_write_fails(tmp_pat
         ckpt.save_together([({}, tmp_path / "last.pt")])
     assert seen and seen[0].startswith(".last.pt.") and seen[0].endswith(".tmp")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_checkpoint_bundled_for_one_language_signs_it_and_the_main_one_the_rest(
+        toy, tmp_path, monkeypatch):
+    """The lexical DSGS group has its own vocabulary and front-end: bundled as mlsf.sgg.pt it
+    signs sgg while mlsf.pt keeps signing the other languages."""
+    from signllm import coverage
+    from signllm.model import generator
+    from training.bundle import bundle
+
+    train(cfg(toy, "train.max_steps=2"), tmp_path / "main", progress=False)
+    train(cfg(toy, "train.max_steps=2", "frontend=words", "data.input=text",
+                    "data.languages=[sgg]"), tmp_path / "own", progress=False)
+    assets = tmp_path / "assets"
+    with pytest.raises(BadInputError, match="not gsg"):
+        bundle(tmp_path / "own" / "model.pt", assets, language="gsg")
+    bundle(tmp_path / "main" / "model.pt", assets)
+    entry = bundle(tmp_path / "own" / "model.pt", assets, language="sgg")
+    assert entry["file"] == "mlsf.sgg.pt" and entry["mode"] == "mlsf" and entry["languages"] == ["sgg"]
+    monkeypatch.setattr(coverage, "resources", type("R", (), {"files": staticmethod(lambda _: assets)}))
+    monkeypatch.setattr(generator, "ASSETS", assets)
+    coverage.bundled_models.cache_clear()
+    try:
+        assert set(coverage.language_checkpoints("mlsf")) == {"sgg"}
+        assert coverage.language_checkpoints("prompt") == {}
+        gen = generator.load_signllm_generator("mlsf", face=False)
+        infos = {code: gen.stream("Hallo Welt", get_language(code)).info for code in ("gsg", "sgg")}
+    finally:
+        coverage.bundled_models.cache_clear()
+    assert infos["gsg"].model == "mlsf.pt" and infos["sgg"].model == "mlsf.sgg.pt"
+    assert infos["sgg"].gloss == "HALLO WELT"     # the words front-end of the sgg checkpoint
+    assert infos["gsg"].gloss != infos["sgg"].gloss
+    assert len(gen.generate_many(["Hallo Welt"], "sgg")) == 1

@@ -25,7 +25,9 @@ DEFAULTS: dict = {
     "tokenizer": {"vocab_size": 512},
     "data": {"path": None, "language": None, "languages": None, "input": "gloss",
              "train_split": "train", "dev_split": "dev", "max_frames": 600,
-             "std_floor": 0.01},
+             "std_floor": 0.01,
+             "dominant_hand": "right"},  # right: left-handed items ({split}.variation) mirrored
+                                         # back, since a text cannot say who signs; as-recorded
     "train": {"seed": 0, "batch_size": 8, "max_steps": 2000, "lr": 1e-3, "warmup_steps": 50,
               "min_lr_ratio": 0.1, "weight_decay": 0.0, "grad_clip": 1.0, "noise_factor": 1.0, "counter_noise": 0.0,
               "counter_weight": 1.0, "duration_weight": 1.0, "eval_every": 100, "save_every": 100,

@@ -8,6 +8,7 @@ MLSF or as LangGloss for the Prompt2LangGloss model.
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from signllm import formats
 from signllm.errors import BadInputError, NoDataError
 from signllm.langgloss import gloss_tokens, to_langgloss
 from signllm.languages import get_language
+from signllm.lexicon import mirror
 from signllm.model.config import FRAME_DIM, STEP_DIM
 from signllm.model.tokenizer import encode, token_durations
 
@@ -78,6 +80,7 @@ def read_split(folders: dict[str, Path], split: str, mode: str, frontend: str, d
             continue
         sequences = formats.read(path)
         alignment = read_durations(folder / f"{split}.durations", len(sequences))
+        left = left_handed(folder / f"{split}.variation", len(sequences), data_cfg)
         for k, seq in enumerate(sequences):
             if use == "gloss" and seq.gloss:
                 tokens = seq.gloss.split()
@@ -90,13 +93,34 @@ def read_split(folders: dict[str, Path], split: str, mode: str, frontend: str, d
                 log.warning("%s clip %d skipped (%d frames, %d tokens; limit %d frames)",
                             path, k, seq.num_frames, len(tokens), max_frames)
                 continue
-            present = np.repeat((seq.confidence > 0)[:, :, None], 3, axis=2)
+            joints, confidence = seq.joints, seq.confidence
+            if left[k]:
+                joints, confidence = mirror(joints), mirror(confidence)
+            present = np.repeat((confidence > 0)[:, :, None], 3, axis=2)
             out.append(Example(lang, source_string(tokens, lang, mode),
-                               seq.joints.reshape(seq.num_frames, FRAME_DIM),
+                               joints.reshape(seq.num_frames, FRAME_DIM),
                                present.reshape(seq.num_frames, FRAME_DIM).astype(np.float32),
                                seq.name or f"{lang}/{split}/{k}",
                                unit_frames=alignment[k] if alignment else None))
     return out
+
+
+def left_handed(path: Path, count: int, data_cfg: dict) -> list[bool]:
+    """Which clips to mirror to a right-handed signer: those whose {split}.variation line says
+    `left_handed` when `data.dominant_hand` is "right". A text does not say who signs it, so a
+    generator trained on both hands would learn their blend; none without the file."""
+    hand = data_cfg.get("dominant_hand", "right")
+    if hand not in ("right", "as-recorded"):
+        raise BadInputError(f"data.dominant_hand must be 'right' or 'as-recorded', not {hand!r}")
+    if hand == "as-recorded" or not path.is_file():
+        return [False] * count
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if len(lines) != count:
+        raise BadInputError(f"{len(lines)} lines of variation for {count} clips", path=path)
+    try:
+        return [bool(json.loads(line).get("left_handed", False)) for line in lines]
+    except (ValueError, AttributeError) as exc:
+        raise BadInputError(f"a variation line is not a JSON object: {exc}", path=path) from None
 
 
 def read_durations(path: Path, count: int) -> list[list[int]] | None:

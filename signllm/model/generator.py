@@ -28,6 +28,7 @@ from typing import Iterator
 import numpy as np
 import torch
 
+from ..coverage import language_checkpoints
 from ..errors import BadInputError, ModelError, NoDataError
 from ..face.timeline import Composition, FaceOptions, WordSpan, compose
 from ..generation import Frame, GenerationStream, Generator, StreamInfo, WordReport
@@ -117,18 +118,28 @@ class SignLLMGenerator(Generator):
     name = "signllm"
 
     def __init__(self, model: SignLLMModel, device: str = "cpu", source: str = "",
-                 face: bool | FaceOptions = True):
+                 face: bool | FaceOptions = True,
+                 by_language: dict[str, tuple[SignLLMModel, str]] | None = None):
+        """`by_language`: {ISO code: (model, source name)} for languages whose group was trained
+        on its own vocabulary and front-end (the lexical DSGS group); they sign instead of `model`."""
         self.model = model
         self.device = torch.device(device)
-        self.model.net.to(self.device).eval()
         self.source = source
+        self.by_language = dict(by_language or {})
+        for m in [model] + [m for m, _ in self.by_language.values()]:
+            m.net.to(self.device).eval()
         self.face = (face if isinstance(face, FaceOptions) else FaceOptions()) if face else None
 
     def without_face(self) -> "SignLLMGenerator":
         """The same model without the face channel."""
         if self.face is None:
             return self
-        return SignLLMGenerator(self.model, str(self.device), self.source, face=False)
+        return SignLLMGenerator(self.model, str(self.device), self.source, face=False,
+                                by_language=self.by_language)
+
+    def model_for(self, lang: Language) -> tuple[SignLLMModel, str]:
+        """The checkpoint that signs `lang` and its source name."""
+        return self.by_language.get(lang.code, (self.model, self.source))
 
     @property
     def mode(self) -> str:
@@ -140,56 +151,58 @@ class SignLLMGenerator(Generator):
 
     def prepare(self, sentence: str, lang: Language) -> tuple[StreamInfo, list[int]]:
         """What the model will sign (StreamInfo) and its token ids."""
-        if lang.code not in self.model.languages:
+        model, source_name = self.model_for(lang)
+        if lang.code not in model.languages:
             raise NoDataError(f"this {self.mode} model was trained for "
-                              f"{', '.join(self.model.languages)}, not {lang.code} "
+                              f"{', '.join(model.languages)}, not {lang.code} "
                               f"({lang.signllm_name}); {TRAIN_HINT}")
-        tokens = gloss_tokens(sentence, lang, self.model.frontend)
+        tokens = gloss_tokens(sentence, lang, model.frontend)
         if not tokens:
-            raise BadInputError(f"nothing to sign: the {self.model.frontend!r} gloss front-end "
+            raise BadInputError(f"nothing to sign: the {model.frontend!r} gloss front-end "
                                 f"found no sign in {sentence!r}")
         source = to_langgloss(tokens, lang) if self.mode == "prompt" else " ".join(tokens)
         info = StreamInfo(language=lang, text=sentence, gloss=source, generator="signllm",
-                          model=self.source, mode=self.mode, fps=self.model.fps,
+                          model=source_name, mode=self.mode, fps=model.fps,
                           words=[WordReport(t, "model") for t in tokens], depth_known=False)
-        return info, encode(self.model.tokenizer, source, self.model.config.max_tokens)
+        return info, encode(model.tokenizer, source, model.config.max_tokens)
 
-    def _frames(self, group: str, ids: list[int]) -> Iterator[Frame]:
-        for frames, _running in decode_steps(self.model.net.group(group), [ids]):
+    def _frames(self, model: SignLLMModel, group: str, ids: list[int]) -> Iterator[Frame]:
+        for frames, _running in decode_steps(model.net.group(group), [ids]):
             row = frames[0].cpu().numpy()[None]
-            joints = self.model.denormalise(row)[0]
+            joints = model.denormalise(row)[0]
             yield Frame(joints, observed(joints[None])[0], float(row[0, -1]))
 
     def stream(self, sentence: str, language: Language, *,
                seed: int | None = None, fps: float | None = None) -> GenerationStream:
         info, ids = self.prepare(sentence, language)
-        group = self.model.group_name(info.language.code)
-        if fps is not None and fps != self.model.fps:
+        model, _ = self.model_for(info.language)
+        group = model.group_name(info.language.code)
+        if fps is not None and fps != model.fps:
             if not (np.isfinite(fps) and fps > 0):
                 raise BadInputError(f"fps must be a positive number, got {fps}")
             info.fps = float(fps)
-        if self.face is not None and isinstance(self.model.net.group(group), DurationText2Pose):
-            return self._with_face(info, group, ids, seed)
-        frames = self._frames(group, ids)
-        if info.fps != self.model.fps:
-            frames = resample_stream(frames, self.model.fps, info.fps)
+        if self.face is not None and isinstance(model.net.group(group), DurationText2Pose):
+            return self._with_face(model, info, group, ids, seed)
+        frames = self._frames(model, group, ids)
+        if info.fps != model.fps:
+            frames = resample_stream(frames, model.fps, info.fps)
         return GenerationStream(info, frames)
 
-    def _with_face(self, info: StreamInfo, group: str, ids: list[int],
+    def _with_face(self, model: SignLLMModel, info: StreamInfo, group: str, ids: list[int],
                    seed: int | None) -> GenerationStream:
         """All frames at once (as a durations decoder makes them), with the face timed on the
         model's own token durations."""
-        net = self.model.net.group(group)
+        net = model.net.group(group)
         src, pad = pad_ids([ids], self.device)
         rows, lengths, durations = net.generate_with_durations(src, pad, net.cfg.max_frames)
         rows = rows[0, :int(lengths[0])].cpu().numpy()
-        joints = self.model.denormalise(rows)
+        joints = model.denormalise(rows)
         frames = [Frame(j, c, float(r[-1])) for j, c, r in zip(joints, observed(joints), rows)]
-        scale = info.fps / self.model.fps
+        scale = info.fps / model.fps
         if scale != 1:
-            frames = list(resample_stream(iter(frames), self.model.fps, info.fps))
+            frames = list(resample_stream(iter(frames), model.fps, info.fps))
         spans = [(min(len(frames), round(a * scale)), min(len(frames), round(b * scale)))
-                 for a, b in word_frames(self.model.tokenizer, info.gloss, durations[0].tolist(),
+                 for a, b in word_frames(model.tokenizer, info.gloss, durations[0].tolist(),
                                          len(ids))]
         keypoints = (np.stack([f.joints for f in frames]), np.stack([f.confidence for f in frames]))
         face = gloss_face(info, spans, keypoints, info.fps, self.face, seed)
@@ -202,37 +215,38 @@ class SignLLMGenerator(Generator):
                       batch_size: int = 32) -> list[PoseSequence]:
         """Batched generation: sentences of one group decode together, each stops on its own."""
         lang = get_language(language)
+        model, _ = self.model_for(lang)
+        group = model.group_name(lang.code)
         prepared = [self.prepare(t, lang) for t in texts]
-        out: list[PoseSequence | None] = [None] * len(texts)
-        groups: dict[str, list[int]] = {}
-        for i, (info, _) in enumerate(prepared):
-            groups.setdefault(self.model.group_name(info.language.code), []).append(i)
-        for group, rows in groups.items():
-            for start in range(0, len(rows), batch_size):
-                chunk = rows[start:start + batch_size]
-                frames = generate_batch(self.model.net.group(group), [prepared[i][1] for i in chunk])
-                for i, f in zip(chunk, frames):
-                    info = prepared[i][0]
-                    joints = self.model.denormalise(f)
-                    out[i] = PoseSequence(
-                        joints, observed(joints), fps=self.model.fps, text=info.text,
-                        gloss=info.gloss, language=info.language.code, name=info.text[:60],
-                        depth_known=False, meta={"counter": f[:, -1].tolist()})
+        out: list[PoseSequence] = []
+        for start in range(0, len(texts), batch_size):
+            chunk = prepared[start:start + batch_size]
+            frames = generate_batch(model.net.group(group), [ids for _, ids in chunk])
+            for (info, _), f in zip(chunk, frames):
+                joints = model.denormalise(f)
+                out.append(PoseSequence(
+                    joints, observed(joints), fps=model.fps, text=info.text,
+                    gloss=info.gloss, language=info.language.code, name=info.text[:60],
+                    depth_known=False, meta={"counter": f[:, -1].tolist()}))
         return out
 
 
 def load_signllm_generator(mode: str = "mlsf", checkpoint: str | os.PathLike | None = None,
                            device: str = "cpu", model: str | os.PathLike | None = None,
                            face: bool | FaceOptions = True, **_options) -> SignLLMGenerator:
-    """Load a checkpoint (default: the bundled signllm/assets/models/{mode}.pt)."""
+    """Load a checkpoint (default: the bundled signllm/assets/models/{mode}.pt, with the bundled
+    per-language checkpoints of that mode, e.g. mlsf.sgg.pt, signing their languages)."""
     path = checkpoint or model
+    by_language = {}
     if path is None:
         if mode not in ckpt.MODES:
             raise BadInputError(f"mode must be one of {', '.join(ckpt.MODES)}, got {mode!r}")
         path = default_checkpoint(mode)
         if not path.is_file():
             raise ModelError(f"no bundled {mode} model at {path}; {TRAIN_HINT}")
+        by_language = {code: (ckpt.load(file), Path(file).name)
+                       for code, file in language_checkpoints(mode).items()}
     loaded = ckpt.load(path)
     if mode and loaded.mode != mode:
         log.info("%s is a %s checkpoint; using it in that mode (asked: %s)", path, loaded.mode, mode)
-    return SignLLMGenerator(loaded, device, Path(path).name, face=face)
+    return SignLLMGenerator(loaded, device, Path(path).name, face=face, by_language=by_language)
