@@ -335,6 +335,19 @@ def test_two_contacts_at_the_start_of_a_two_handed_sign_say_how_the_hands_meet()
     assert one.unsupported == ("second contact of one location",)
 
 
+def test_a_contact_before_the_site_of_a_two_handed_sign_is_how_the_hands_meet():
+    """HAUS `hamsymmlr … touch shoulders`: the hands touch each other at shoulder height (gestural
+    SiGML's handconstellation with its location), they do not touch the shoulders; one hand
+    written the same way touches the site, and a contact after the site is always the body's."""
+    two = parse("symmlr flathand extfingeruo palmdl touch shoulders moved")
+    assert two.constellation == Constellation(contact="touch")
+    assert two.dominant.location == Location(site="shoulders")
+    one = parse("flathand extfingeruo palmdl touch shoulders moved")
+    assert one.constellation is None and one.dominant.location.contact == "touch"
+    after = parse("symmlr flathand extfingeruo palmdl shoulders lrat touch")
+    assert after.constellation is None and after.dominant.location.contact == "touch"
+
+
 def test_head_and_shoulder_groups_are_non_manual_not_a_hand_target():
     """NICHT ends in `( hamhead hamtwisting )`: the head shakes, the hand does not go there."""
     manual = "hamfinger2,hamextfingerul,hampalmdr,hamshoulders,hamlrat,hamrepeatfromstart"

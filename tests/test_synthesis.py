@@ -138,6 +138,16 @@ def test_mirrored_hands_at_one_central_site_meet_and_do_not_cross():
     assert right.max() > -0.01 and left.min() < 0.01        # and they meet at the midline
 
 
+def test_mirrored_hands_that_touch_without_named_parts_close_in_until_they_touch():
+    # NIVEAU: flat hands, fingers up, palms facing each other, touching at shoulder height
+    seq = synthesise(sign("symmlr flathand extfingeru palml touch shoulders mover"))
+    j = seq.joints[2]
+    gap = np.linalg.norm(j[29:50, None] - j[None, 8:29], axis=-1).min()
+    assert gap < 0.012
+    near = synthesise(sign("symmlr flathand extfingeru palml close shoulders mover")).joints[2]
+    assert 0.04 < np.linalg.norm(near[29:50, None] - near[None, 8:29], axis=-1).min() < 0.06
+
+
 def test_palm_orientation_is_read_relative_to_the_fingers():
     """HamNoSys draws palm symbols as if the fingers pointed out: fingers up with palm d show
     the palm away from the signer, fingers left with palm l (BAUCH) turn it toward the body,

@@ -23,7 +23,10 @@ A side symbol before the site is the signer's left, after it the right. Spaces a
 ("the rest as before": values left out carry over anyway) separate only; punctuation, mime and
 coreference marks annotate and are recorded. `hamclockfull` after a circle says it is a full
 turn, as a circle without clock positions already is. Two contacts at the start of a two-handed
-sign (`touch chest close`) say how the hands meet, then how near the site they are; `behind`
+sign (`touch chest close`) say how the hands meet, then how near the site they are, and a
+contact only before the site of a two-handed sign (`hamsymmlr … touch shoulders`, HAUS's roof)
+is how the hands meet there, in front of the site (gestural SiGML's `handconstellation` holding
+a `location_bodyarm`); a one-handed sign's touches the site; `behind`
 with another contact is touching behind the site. Real lexicons hold slips — a
 bracket left open at the very end, a trailing closer that closes nothing, a closer of the other
 kind: these are read and recorded, never guessed silently.
@@ -105,6 +108,7 @@ class _Parser:
         self.depth = 0
         self.last_site = "neutral"          # where a contact without a site makes contact
         self.hands_contact: str | None = None   # a contact before a site that has its own
+        self.leading_contact: str | None = None  # a contact only before the initial site
         self.in_initial = False             # reading the initial posture (not a movement's)
         self.outer: list[list] = []         # enclosing action lists (a repetition may open a group)
         self.replacing = 0                  # inside `hamreplace ( … )`: postures are changed into
@@ -302,7 +306,7 @@ class _Parser:
         if self.peek() == "hamnondominant":
             self.take()
             nondominant_only = first
-        self.hands_contact, self.in_initial = None, True
+        self.hands_contact, self.leading_contact, self.in_initial = None, None, True
         dom, nd, constellation = self.initial()
         self.in_initial = False
         if self.hands_contact is not None:  # `touch chest close`: the hands touch, the chest close
@@ -310,6 +314,14 @@ class _Parser:
                 constellation = Constellation(contact=self.hands_contact)
             else:
                 self.unsupported.append("second contact of one location")
+        elif self.leading_contact is not None and (symmetry or nd) and constellation is None:
+            # `touch shoulders` in a two-handed sign (HAUS, NIVEAU): the hands touch each other
+            # at shoulder height, as gestural SiGML's handconstellation holds its location
+            constellation = Constellation(contact=self.leading_contact)
+            for hand in (dom, nd):
+                loc = hand.get("location")
+                if loc is not None and loc.contact == self.leading_contact:
+                    hand["location"] = _replace(loc, contact=None)
         if first and not dom:
             raise self.error("a handshape")
         if first and dom.get("handshape") is None:
@@ -524,6 +536,8 @@ class _Parser:
         if self.cls() == S.CONTACT:
             contact = _strip(self.take(), "ham")
             if self.cls() not in LOCATION_START - {S.CONTACT}:
+                if self.in_initial and self.last_site not in HAND_SITES:
+                    self.leading_contact = contact   # two-handed: the hands meet (see part())
                 return Location(site=self.last_site, contact=contact)
         loc = self.place()
         if self.peek() == "hambetween" and self.cls(1) in LOCATION_START - {S.CONTACT}:
@@ -537,6 +551,8 @@ class _Parser:
             if contact is not None and contact != after and self.in_initial:
                 self.hands_contact = contact    # two-handed: how the hands meet (see part())
             contact = after
+        elif contact is not None and self.in_initial and loc.site not in HAND_SITES:
+            self.leading_contact = contact      # two-handed: the hands meet there (see part())
         if contact:
             loc = _replace(loc, contact=contact)
         if self.peek() == "hamseqbegin" and self.cls(1) == S.CONTACT and self._location_bracket():

@@ -71,6 +71,17 @@ class Body:
         q = (p - np.array(self.head_centre)) / (np.array(self.head_radii) - margin)
         return torso | ((q ** 2).sum(-1) < 1)
 
+    def outward(self, points: np.ndarray) -> np.ndarray:
+        """(…, 3) unit normals of the volume each point is nearest the surface of: the way out."""
+        p = np.asarray(points, dtype=float)
+        c, r = np.array(self.head_centre), np.array(self.head_radii)
+        head = (p - c) / r ** 2
+        torso = np.stack([p[..., 0] / self.torso_half_width ** 2, np.zeros(p.shape[:-1]),
+                          (p[..., 2] - self.torso_centre_z) / self.torso_half_depth ** 2], -1)
+        in_head = (((p - c) / r) ** 2).sum(-1) < 1
+        n = np.where(in_head[..., None], head, torso)
+        return n / np.maximum(np.linalg.norm(n, axis=-1, keepdims=True), 1e-9)
+
     def torso_surface(self, x: float, y: float):
         """Front surface point and outward normal of the torso at (x, y)."""
         a, b = self.torso_half_width, self.torso_half_depth

@@ -519,12 +519,15 @@ def _assemble(body: Body, dom: list[HandState], other: list[HandState], left_han
     joints = np.repeat(_static_joints(body)[None], n, 0)
     for states, right in ((dom, True), (other, False)):
         wrist, points, frames = _hand_joints(states, body, right)
-        for _ in range(20):   # a hand aimed into the torso or head is brought out in front
-            inside = body.inside_body(points).any(axis=1)
+        for _ in range(40):   # a hand aimed into the torso or head is brought out of it the
+            mask = body.inside_body(points)   # shortest way (beside the head: sideways)
+            inside = mask.any(axis=1)
             if not inside.any():
                 break
-            wrist[inside] += [0, 0, 0.01]
-            points[inside] += [0, 0, 0.01]
+            way = (body.outward(points) * mask[..., None]).sum(1)[inside]
+            way /= np.maximum(np.linalg.norm(way, axis=1, keepdims=True), 1e-9)
+            wrist[inside] += 0.005 * way
+            points[inside] += 0.005 * way[:, None]
         shoulder = body.shoulder(right)
         elbow, reached = _arm(shoulder, wrist, body.upper_arm, body.forearm, right, frames, body)
         points = points + (reached - wrist)[:, None]
@@ -582,14 +585,24 @@ def _on_other_hand(dom: _Hand, other: _Hand, sign: d.SignDescription, body: Body
     dom.states[-1] = replace(dom.last, point=point)
 
 
-def _meet_at_midline(dom: _Hand, other: _Hand, body: Body) -> None:
-    """Mirrored hands placed at one central site meet at the body's midline instead of
-    passing through each other (HAUS: the fingertips touch, they do not cross)."""
+def _meet_at_midline(dom: _Hand, other: _Hand, body: Body, contact: str | None = None) -> None:
+    """Mirrored hands placed at one central site never pass through each other (at a site on the
+    other side they cross, as BIEL's hands each touch the opposite shoulder); with a contact between
+    them and no hand parts named (`touch shoulders`: HAUS's roof, NIVEAU's flat hands) they
+    close in until their nearest points are that contact's distance apart at the midline."""
     _, points, _ = _hand_joints([dom.last], body, right=True)
     crossing = float(points[0, :, 0].max())       # the dominant (right) hand lives at -X
-    if crossing > 0:
-        dom.states[-1] = replace(dom.last, point=dom.last.point - [crossing, 0, 0])
-        other.states[-1] = replace(other.last, point=other.last.point + [crossing, 0, 0])
+    shift = crossing + DISTANCE[contact] / 2 if contact is not None else max(crossing, 0.0)
+    if shift:
+        dom.states[-1] = replace(dom.last, point=dom.last.point - [shift, 0, 0])
+        other.states[-1] = replace(other.last, point=other.last.point + [shift, 0, 0])
+
+
+def _hands_meet_mirrored(sign: d.SignDescription) -> bool:
+    """A `hamsymmlr` sign whose hands meet (or just stay apart) without named hand parts."""
+    c = sign.constellation
+    return sign.symmetry == "lr" and sign.nondominant is None and \
+        (c is None or c.dominant_part is None and c.nondominant_part is None)
 
 
 def rest_pose(body: Body | None = None) -> np.ndarray:
@@ -658,12 +671,14 @@ def synthesise(sign: d.SignDescription, *, fps: float = 25.0, body: Body | None 
         other = _Hand(left.place(sign.nondominant, left.place(sign.dominant, None)), fps)
     elif mirrored:
         other = _Hand(left.place(sign.dominant, None), fps)
-        if sign.symmetry == "lr" and sign.constellation is None:
-            _meet_at_midline(dom, other, body)
     else:
         other = _Hand(rest_state(body, False), fps)
     loc = sign.dominant.location
-    if sign.constellation is not None or (loc is not None and loc.site in HAND_SITES + ARM_SITES):
+    meet = _hands_meet_mirrored(sign) and (loc is None or loc.site not in HAND_SITES + ARM_SITES
+                                           and (sign.constellation or loc.side is None))
+    if meet:
+        _meet_at_midline(dom, other, body, sign.constellation and sign.constellation.contact)
+    elif sign.constellation is not None or (loc is not None and loc.site in HAND_SITES + ARM_SITES):
         _on_other_hand(dom, other, sign, body)
     right.other, left.other = other, dom
     dom.hold(HOLD_START)
