@@ -274,3 +274,19 @@ def test_a_checkpoint_bundled_for_one_language_signs_it_and_the_main_one_the_res
     assert infos["sgg"].gloss == "HALLO WELT"     # the words front-end of the sgg checkpoint
     assert infos["gsg"].gloss != infos["sgg"].gloss
     assert len(gen.generate_many(["Hallo Welt"], "sgg")) == 1
+
+
+def test_extra_validation_scorers_see_every_dev_pose_with_its_example(toy, tmp_path):
+    seen = []
+
+    def scorer(hyps, examples):
+        seen.append([(h.shape[1:], e.name) for h, e in zip(hyps, examples)])
+        return {"val_count": len(hyps)}
+    result = train(cfg(toy, "train.max_steps=4", "train.eval_every=2"), tmp_path, progress=False,
+                   scorers=(scorer,))
+    rows = [r for r in result["history"] if "val_dtw" in r]
+    assert [r["step"] for r in rows] == [2, 4] and len(seen) == 2
+    dev = read_split({lang: toy / lang for lang in ("gsg", "sgg")}, "dev", "mlsf", "given", {})
+    assert all(r["val_count"] == len(dev) for r in rows)
+    assert sorted(name for _, name in seen[0]) == sorted(e.name for e in dev)
+    assert all(shape == (50, 3) for shape, _ in seen[0])

@@ -151,8 +151,12 @@ def lr_lambda(cfg: dict):
 # --------------------------------------------------------------------------- the run
 
 class Trainer:
-    def __init__(self, cfg: dict, out: Path, dist: Dist | None = None, progress: bool = True):
+    def __init__(self, cfg: dict, out: Path, dist: Dist | None = None, progress: bool = True,
+                 scorers: tuple = ()):
+        """`scorers`: extra validation scores, each called with the generated dev poses (metres)
+        and their examples in the same order, returning {name: value} for the history."""
         self.cfg, self.out, self.dist = cfg, Path(out), dist or Dist()
+        self.scorers = tuple(scorers)
         self.progress = progress and self.dist.main
         t = cfg["train"]
         torch.set_num_threads(int(t["threads"]))
@@ -293,7 +297,7 @@ class Trainer:
             self.model.meta["duration_scale"] = calibrate_durations(self.model, self.calibration_set)
         net.eval()
         from signllm import metrics
-        hyps, refs = [], []
+        hyps, refs, order = [], [], []
         by_group: dict[str, list] = {}
         for e in self.dev_set:
             by_group.setdefault(self.model.group_name(e.language), []).append(e)
@@ -301,9 +305,13 @@ class Trainer:
             frames = generate_batch(net.group(group), [e.ids for e in examples])
             hyps += [self.model.denormalise(f) for f in frames]
             refs += [e.frames.reshape(len(e.frames), -1, 3) for e in examples]
+            order += examples
         scores = metrics.pose_metrics(hyps, refs)
-        return {"val_dtw": scores["pt_dtw"], "val_dtw_mje": scores["dtw_mje"],
-                "val_length_ratio": scores["length_ratio"]}
+        row = {"val_dtw": scores["pt_dtw"], "val_dtw_mje": scores["dtw_mje"],
+               "val_length_ratio": scores["length_ratio"]}
+        for scorer in self.scorers:
+            row.update(scorer(hyps, order))
+        return row
 
     # ----- persistence
     def state(self) -> dict:
@@ -430,12 +438,14 @@ def write_metrics(history: list[dict], path: Path) -> None:
 OUTPUTS = ("model.pt", "last.pt", "metrics.csv", "curves.png")   # what a run writes into out
 
 
-def train(cfg: dict, out: str | os.PathLike, resume: bool = False, progress: bool = True) -> dict:
-    """Train with a merged config; the library entry point used by benchmarks and tests."""
+def train(cfg: dict, out: str | os.PathLike, resume: bool = False, progress: bool = True,
+          scorers: tuple = ()) -> dict:
+    """Train with a merged config; the library entry point used by benchmarks and tests
+    (`scorers`: extra validation scores, see Trainer)."""
     dist = Dist()
     created = not Path(out).exists()
     try:
-        trainer = Trainer(cfg, Path(out), dist, progress)
+        trainer = Trainer(cfg, Path(out), dist, progress, scorers)
         if dist.main:
             for stale in ckpt.remove_stale_temps(out, OUTPUTS):
                 log.info("removed %s, left by an interrupted write", stale)
