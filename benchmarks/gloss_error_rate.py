@@ -219,22 +219,22 @@ def main(argv: list[str] | None = None) -> int:
           f"{time.perf_counter() - start:.0f} s")
     for name in recognisers:
         print_table({split: report[split][name] for split in report}, Path(name).name)
+    separations: dict[str, dict] = {}
     if len(recognisers) > 1:
         print("separation (margins over the spread between recognisers):")
         for split, by_recogniser in report.items():
             for name in next(iter(by_recogniser.values()))["ger"]:
                 if name.startswith("floor") or name == "ceiling":
                     continue
-                sep = separation(by_recogniser, name)
-                report[split].setdefault("separation", {})[name] = sep
+                sep = separations.setdefault(split, {})[name] = separation(by_recogniser, name)
                 print(f"{split:12} {name}: spread {sep['spread']:.3f}, above ceiling by "
                       f"{sep['above_ceiling']:.3f}, below floors by {sep['below_floors']:.3f}: "
                       + ("separated" if sep["separated"] else "NOT separated"))
     if args.json:
-        args.json.write_text(json.dumps(report, indent=1))
+        args.json.write_text(json.dumps({"by_recogniser": report, "separation": separations},
+                                        indent=1))
     if args.plot:
-        plot({split: {k: v for k, v in r.items() if k != "separation"}
-              for split, r in report.items()}, args.plot)
+        plot(report, args.plot)
     return 0
 
 
