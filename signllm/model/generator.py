@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -86,10 +87,16 @@ def resample_stream(frames: Iterator[Frame], fps_in: float, fps_out: float) -> I
 
 def spoken_form(gloss: str) -> tuple[str, bool]:
     """(the word a gloss token is mouthed as, whether it is fingerspelled): H-E-I-S-S-E ->
-    ("heisse", True), KIND -> ("kind", False); punctuation stays itself."""
+    ("heisse", True), KIND -> ("kind", False); a lexicon sign's variant mark and attached
+    punctuation are not spoken (GEHEN_A -> "gehen", WO? -> "wo", NICHTS_ZU_TUN -> "nichts zu
+    tun"), so the question is the sentence's, not the sign's; punctuation stays itself."""
     letters = gloss.split("-")
     spelled = len(letters) > 1 and all(u.isalpha() for u in letters)
-    return ("".join(letters) if spelled else gloss).lower(), spelled
+    if spelled:
+        return "".join(letters).lower(), True
+    word = re.sub(r"_(?:[A-Za-z]|\d+)$", "", gloss.rstrip("?!.,")) if any(
+        c.isalnum() for c in gloss) else gloss
+    return word.replace("_", " ").lower(), False
 
 
 def gloss_face(info: StreamInfo, spans: list[tuple[int, int]], keypoints: tuple, fps: float,
