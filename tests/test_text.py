@@ -25,11 +25,16 @@ def test_both_generators_split_and_spell_alike(signllm, sentence, code):
     assert [w.word for w in plan.words] == text.words(sentence)
     assert gloss_tokens(sentence, language, "words") == \
         [text.gloss_upper(w, language.spoken) for w in text.words(sentence)]
-    if code not in signllm.model.languages:   # Korean: no alphabet, no model, same words
+    model, _ = signllm.model_for(language)
+    if code not in model.languages:   # Korean: no alphabet, no model, same words
         assert all(w.how == "skipped" for w in plan.words)
         return
-    assert signllm.model.frontend == "fingerspell"
     model_gloss, _ = from_langgloss(signllm.stream(sentence, language).info.gloss)
+    if model.frontend == "lexicon":   # DSGS's lexical model reads the lexicon generator's plan
+        signs = LexiconGenerator(face=False).plan(sentence, language, 25.0, None)
+        assert model_gloss == signs.gloss.split() == gloss_tokens(sentence, language, "lexicon")
+        return
+    assert model.frontend == "fingerspell"
     assert model_gloss == plan.gloss.split() == gloss_tokens(sentence, language, "fingerspell")
 
 
