@@ -72,7 +72,8 @@ class Body:
         return torso | ((q ** 2).sum(-1) < 1)
 
     def outward(self, points: np.ndarray) -> np.ndarray:
-        """(…, 3) unit normals of the volume each point is nearest the surface of: the way out."""
+        """(…, 3) outward unit normals at each point: of the head's ellipsoid for a point inside
+        the head, else of the torso's cylinder — the shortest way out of the volume it is in."""
         p = np.asarray(points, dtype=float)
         c, r = np.array(self.head_centre), np.array(self.head_radii)
         head = (p - c) / r ** 2

@@ -599,10 +599,16 @@ def _meet_at_midline(dom: _Hand, other: _Hand, body: Body, contact: str | None =
 
 
 def _hands_meet_mirrored(sign: d.SignDescription) -> bool:
-    """A `hamsymmlr` sign whose hands meet (or just stay apart) without named hand parts."""
-    c = sign.constellation
-    return sign.symmetry == "lr" and sign.nondominant is None and \
-        (c is None or c.dominant_part is None and c.nondominant_part is None)
+    """A `hamsymmlr` sign whose hands meet (or just stay apart) without named hand parts, away
+    from the other hand and arm; without a contact between them, only at a central site."""
+    c, loc = sign.constellation, sign.dominant.location
+    if sign.symmetry != "lr" or sign.nondominant is not None:
+        return False
+    if c is not None and (c.dominant_part or c.nondominant_part):
+        return False
+    if loc is None:
+        return True
+    return loc.site not in HAND_SITES + ARM_SITES and (c is not None or loc.side is None)
 
 
 def rest_pose(body: Body | None = None) -> np.ndarray:
@@ -674,9 +680,7 @@ def synthesise(sign: d.SignDescription, *, fps: float = 25.0, body: Body | None 
     else:
         other = _Hand(rest_state(body, False), fps)
     loc = sign.dominant.location
-    meet = _hands_meet_mirrored(sign) and (loc is None or loc.site not in HAND_SITES + ARM_SITES
-                                           and (sign.constellation or loc.side is None))
-    if meet:
+    if _hands_meet_mirrored(sign):
         _meet_at_midline(dom, other, body, sign.constellation and sign.constellation.contact)
     elif sign.constellation is not None or (loc is not None and loc.site in HAND_SITES + ARM_SITES):
         _on_other_hand(dom, other, sign, body)
