@@ -1,5 +1,6 @@
 """Model core: tokenizer, LangGloss, incremental decoding == full decoding, batching,
 checkpoint loading and its errors, streaming resampling."""
+import logging
 import numpy as np
 import pytest
 import torch
@@ -147,12 +148,15 @@ def test_durations_decoder_lays_tokens_out_by_their_durations():
                           atol=1e-5)
 
 
-def test_duration_scale_stretches_generated_lengths_and_old_checkpoints_load_with_one():
+def test_duration_scale_stretches_generated_lengths_and_old_checkpoints_load_with_one(caplog):
     _, g = _net(decoder="durations", future_frames=1)
     g.duration[-1].weight.data.zero_()
     g.duration[-1].bias.data.fill_(np.log(5.0))          # every token: 4 frames
     src, pad = pad_ids([[3, 4, 5]])
     assert int(g.generate(src, pad, 64)[1][0]) == 12
+    with caplog.at_level(logging.WARNING, logger="signllm.model.network"):
+        assert int(g.generate(src, pad, 8)[1][0]) <= 8           # squeezed to fit, and said
+    assert "1.50x faster" in caplog.text
     g.duration_scale.fill_(1.5)
     assert int(g.generate(src, pad, 64)[1][0]) == 18
     state = g.state_dict()

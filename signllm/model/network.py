@@ -15,6 +15,7 @@ each token's frame count and decodes all frames at once (docs/model.md).
 """
 from __future__ import annotations
 
+import logging
 import math
 
 import torch
@@ -22,6 +23,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from .config import STEP_DIM, ModelConfig
+
+log = logging.getLogger(__name__)
 
 SHARED = "shared"
 
@@ -286,6 +289,10 @@ class DurationText2Pose(Text2Pose):
         predicted = torch.nan_to_num(predicted, nan=0.0, posinf=float(max_frames)).clamp(0, max_frames)
         durations = predicted.round()
         total = durations.sum(1, keepdim=True)
+        if (total > max_frames).any():   # every sign kept, but faster: say so
+            log.warning("the model gives %d frames, more than its max_frames %d: signing %.2fx "
+                        "faster to fit; send long text as shorter requests",
+                        int(total.max()), max_frames, float(total.max()) / max_frames)
         durations = torch.where(total > max_frames, torch.floor(durations * max_frames / total),
                                 durations)
         empty = durations.sum(1) == 0   # at least one frame: the longest-predicted token's
