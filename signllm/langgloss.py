@@ -54,7 +54,7 @@ def _pseudogloss(text: str, language: Language) -> list[str]:
 _SPELLED = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+$")
 
 
-def _is_spelled(token: str) -> bool:
+def is_spelled(token: str) -> bool:
     """A fingerspelled gloss token: two or more upper-case letter units joined by hyphens."""
     return bool(_SPELLED.match(token)) and token == token.upper()
 
@@ -86,7 +86,7 @@ def _lexicon(text: str, language: Language) -> list[str]:
             run.clear()
 
     for chunk in text.split():
-        if _is_spelled(chunk) or chunk in kept:
+        if is_spelled(chunk) or chunk in kept:
             flush()
             out.append(chunk)
         else:

@@ -67,6 +67,20 @@ def test_a_checkpoint_with_the_lexicon_front_end_signs_the_plan_gloss():
     assert [w.word for w in info.words] == ["KIND", "APFEL", "KOCHEN", "."]
 
 
+def test_a_sign_the_model_never_learned_is_fingerspelled_and_reported():
+    cfg = make_config("tiny", vocab_size=80, max_frames=32)
+    net = SignLLMNet(cfg, ["sgg"]).eval()
+    tok = train_tokenizer(["KIND APFEL KOCHEN .", "A-N-N-A MANN E-L-CH"], vocab_size=80)
+    model = SignLLMModel(net, "mlsf", net.cfg, tok, "lexicon", ["sgg"],
+                         np.zeros(FRAME_DIM, np.float32), np.ones(FRAME_DIM, np.float32), 25.0)
+    assert gloss_tokens("Kind Elch kochen .", "sgg", "lexicon") == ["KIND", "ELCH", "KOCHEN", "."]
+    info, ids = SignLLMGenerator(model).prepare("Kind Elch kochen .", SGG)
+    assert info.gloss == "KIND E-L-CH KOCHEN ."               # ELCH is in the lexicon, not the model
+    assert [(w.word, w.how) for w in info.words] == [
+        ("KIND", "model"), ("ELCH", "fingerspelled"), ("KOCHEN", "model"), (".", "model")]
+    assert "never learned the sign ELCH" in info.words[1].detail
+
+
 def test_gloss_benchmark_replans_corpus_glosses_and_scores_generated_conditions():
     import sys
     from pathlib import Path
