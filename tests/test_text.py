@@ -7,6 +7,7 @@ from signllm.generation import load_generator
 from signllm.langgloss import from_langgloss, gloss_tokens
 from signllm.languages import get_language
 from signllm.lexicon import LexiconGenerator
+from signllm.model.generator import spell_unlearned
 from signllm.sign_lexicon import phrase_key
 
 CASES = [("Straße", "gsg"), ("Straße", "sgg"), ("Gruß Gott", "gsg"), ("Gruß Gott", "sgg"),
@@ -32,7 +33,9 @@ def test_both_generators_split_and_spell_alike(signllm, sentence, code):
     model_gloss, _ = from_langgloss(signllm.stream(sentence, language).info.gloss)
     if model.frontend == "lexicon":   # DSGS's lexical model reads the lexicon generator's plan
         signs = LexiconGenerator(face=False).plan(sentence, language, 25.0, None)
-        assert model_gloss == signs.gloss.split() == gloss_tokens(sentence, language, "lexicon")
+        assert signs.gloss.split() == gloss_tokens(sentence, language, "lexicon")
+        # ... with the signs it never learned spelled (GOTT, here)
+        assert model_gloss == spell_unlearned(model.tokenizer, signs.gloss.split(), language)[0]
         return
     assert model.frontend == "fingerspell"
     assert model_gloss == plan.gloss.split() == gloss_tokens(sentence, language, "fingerspell")
