@@ -21,7 +21,7 @@ from scipy.spatial.transform import Rotation
 
 from signllm.errors import BadInputError
 from signllm.pose import PoseSequence
-from signllm.skeleton import (L_ELBOW, L_SHOULDER, L_WRIST, NECK, NOSE, PROMPT2SIGN_50, R_ELBOW,
+from signllm.skeleton import (L_ELBOW, L_HAND, L_SHOULDER, L_WRIST, NECK, NOSE, PROMPT2SIGN_50, R_ELBOW,
                               R_SHOULDER, R_WRIST)
 
 from .body import Body
@@ -97,10 +97,15 @@ def _fill_missing(K: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 def _body_scale(K: np.ndarray, valid: np.ndarray, rest_kp: np.ndarray) -> float | None:
-    """Observed / expected size, from the bones seen in both files (median over frames)."""
+    """Observed / expected size, from the bones seen in both files (median over frames): the
+    arm and shoulder bones where they are seen, the hands' only without them — 40 finger bones
+    would outvote them, and a model's averaged hands come out small (a DSGS sentence's hands
+    at 0.48x made the whole body 2.1x too big)."""
+    body = [c for c in range(L_HAND[0]) if PROMPT2SIGN_50.parents[c] >= 0
+            and (valid[:, c] & valid[:, PROMPT2SIGN_50.parents[c]]).any()]
     ratios = []
     for c, p in enumerate(PROMPT2SIGN_50.parents):
-        if p < 0:
+        if p < 0 or (body and c not in body):
             continue
         both = valid[:, c] & valid[:, p]
         if both.any():

@@ -77,6 +77,20 @@ def test_absurd_scale_is_rescaled(body, truth):
     assert _err_mm(fitted, body, kp) < 10
 
 
+def test_small_hands_do_not_rescale_the_body(body, truth):
+    # a model's averaged hands come out small; the arms say the body is in metres
+    from retarget.fit import _body_scale
+    _, kp = truth
+    small = kp.copy()
+    for hand in (L_HAND, R_HAND):
+        small[:, hand] = kp[:, hand[:1]] + 0.45 * (kp[:, hand] - kp[:, hand[:1]])
+    valid = np.ones(kp.shape[:2], bool)
+    assert abs(_body_scale(small, valid, body.rest_keypoints()) - 1) < 0.1
+    hands_only = valid.copy()
+    hands_only[:, :8] = False                      # no body seen: the hands are all there is
+    assert _body_scale(small * 100, hands_only, body.rest_keypoints()) < 60
+
+
 def test_2d_input_gets_plausible_depth(body, truth):
     _, kp = truth
     flat = kp.copy()
