@@ -21,8 +21,8 @@ from scipy.spatial.transform import Rotation
 
 from signllm.errors import BadInputError
 from signllm.pose import PoseSequence
-from signllm.skeleton import (L_ELBOW, L_HAND, L_SHOULDER, L_WRIST, NECK, NOSE, PROMPT2SIGN_50, R_ELBOW,
-                              R_SHOULDER, R_WRIST)
+from signllm.skeleton import (L_ELBOW, L_HAND, L_SHOULDER, L_WRIST, NECK, NOSE, PROMPT2SIGN_50,
+                              R_ELBOW, R_SHOULDER, R_WRIST)
 
 from .body import Body
 from .face import motion_with_face
@@ -101,18 +101,16 @@ def _body_scale(K: np.ndarray, valid: np.ndarray, rest_kp: np.ndarray) -> float 
     arm and shoulder bones where they are seen, the hands' only without them — 40 finger bones
     would outvote them, and a model's averaged hands come out small (a DSGS sentence's hands
     at 0.48x made the whole body 2.1x too big)."""
-    body = [c for c in range(L_HAND[0]) if PROMPT2SIGN_50.parents[c] >= 0
-            and (valid[:, c] & valid[:, PROMPT2SIGN_50.parents[c]]).any()]
+    seen = [(c, p) for c, p in enumerate(PROMPT2SIGN_50.parents)
+            if p >= 0 and (valid[:, c] & valid[:, p]).any()]
+    arms = [(c, p) for c, p in seen if c < L_HAND[0]]
     ratios = []
-    for c, p in enumerate(PROMPT2SIGN_50.parents):
-        if p < 0 or (body and c not in body):
-            continue
+    for c, p in arms or seen:
         both = valid[:, c] & valid[:, p]
-        if both.any():
-            obs = np.median(np.linalg.norm(K[both, c] - K[both, p], axis=-1))
-            exp = np.linalg.norm(rest_kp[c] - rest_kp[p])
-            if exp > 1e-3 and obs > 0:
-                ratios.append(obs / exp)
+        obs = np.median(np.linalg.norm(K[both, c] - K[both, p], axis=-1))
+        exp = np.linalg.norm(rest_kp[c] - rest_kp[p])
+        if exp > 1e-3 and obs > 0:
+            ratios.append(obs / exp)
     return float(np.median(ratios)) if ratios else None
 
 

@@ -54,13 +54,16 @@ def test_does_not_translate_german_word_order():
         ["D-E-R", "MANN", "WOLLEN", "KOCHEN", "."]
 
 
+def _lexicon_model(glosses: list[str]) -> SignLLMModel:
+    """A tiny untrained sgg model with the lexicon front-end, its tokenizer fitted on `glosses`."""
+    net = SignLLMNet(make_config("tiny", vocab_size=80, max_frames=32), ["sgg"]).eval()
+    tok = train_tokenizer(glosses, vocab_size=80)
+    return SignLLMModel(net, "mlsf", net.cfg, tok, "lexicon", ["sgg"],
+                        np.zeros(FRAME_DIM, np.float32), np.ones(FRAME_DIM, np.float32), 25.0)
+
+
 def test_a_checkpoint_with_the_lexicon_front_end_signs_the_plan_gloss():
-    cfg = make_config("tiny", vocab_size=80, max_frames=32)
-    net = SignLLMNet(cfg, ["sgg"]).eval()
-    tok = train_tokenizer(["KIND APFEL KOCHEN .", "A-N-N-A MANN"], vocab_size=80)
-    model = SignLLMModel(net, "mlsf", net.cfg, tok, "lexicon", ["sgg"],
-                         np.zeros(FRAME_DIM, np.float32), np.ones(FRAME_DIM, np.float32), 25.0)
-    model = ckpt.from_dict(model.to_dict())   # the front-end survives the checkpoint round trip
+    model = ckpt.from_dict(_lexicon_model(["KIND APFEL KOCHEN .", "A-N-N-A MANN"]).to_dict())   # the front-end survives the checkpoint round trip
     assert model.frontend == "lexicon"
     info, ids = SignLLMGenerator(model).prepare("Kind Apfel kochen .", SGG)
     assert info.gloss == "KIND APFEL KOCHEN ." and ids
@@ -68,11 +71,7 @@ def test_a_checkpoint_with_the_lexicon_front_end_signs_the_plan_gloss():
 
 
 def test_a_sign_the_model_never_learned_is_fingerspelled_and_reported():
-    cfg = make_config("tiny", vocab_size=80, max_frames=32)
-    net = SignLLMNet(cfg, ["sgg"]).eval()
-    tok = train_tokenizer(["KIND APFEL KOCHEN .", "A-N-N-A MANN E-L-CH"], vocab_size=80)
-    model = SignLLMModel(net, "mlsf", net.cfg, tok, "lexicon", ["sgg"],
-                         np.zeros(FRAME_DIM, np.float32), np.ones(FRAME_DIM, np.float32), 25.0)
+    model = _lexicon_model(["KIND APFEL KOCHEN .", "A-N-N-A MANN E-L-CH"])
     assert gloss_tokens("Kind Elch kochen .", "sgg", "lexicon") == ["KIND", "ELCH", "KOCHEN", "."]
     info, ids = SignLLMGenerator(model).prepare("Kind Elch kochen .", SGG)
     assert info.gloss == "KIND E-L-CH KOCHEN ."               # ELCH is in the lexicon, not the model

@@ -48,6 +48,7 @@ from .network import DurationText2Pose
 from .tokenizer import UNK, encode, word_frames
 
 log = logging.getLogger(__name__)
+PUNCTUATION = PHRASE_PUNCTUATION + SENTENCE_PUNCTUATION
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "models"
 TRAIN_HINT = ("train one with `python -m training.train --config training/configs/NAME.yaml` "
@@ -92,7 +93,8 @@ def learned(tok, gloss: str) -> bool:
     it whole. A sign it never saw, or saw too rarely to keep whole (the 15 of the shipped DSGS
     corpus's 189 that only its 10 real sentences use), is cut into pieces, for which the model
     would make up motion."""
-    return len(tok.encode(gloss).ids) == 1 and tok.encode(gloss).ids[0] != tok.token_to_id(UNK)
+    ids = tok.encode(gloss).ids
+    return len(ids) == 1 and ids[0] != tok.token_to_id(UNK)
 
 
 def spell_unlearned(tok, tokens: list[str], lang: Language) -> tuple[list[str], list[WordReport]]:
@@ -100,7 +102,7 @@ def spell_unlearned(tok, tokens: list[str], lang: Language) -> tuple[list[str], 
     the corpus spells words outside its vocabulary, and each token's word report."""
     out, reports = [], []
     for token in tokens:
-        if is_spelled(token) or token in PHRASE_PUNCTUATION + SENTENCE_PUNCTUATION or learned(tok, token):
+        if is_spelled(token) or token in PUNCTUATION or learned(tok, token):
             out.append(token)
             reports.append(WordReport(token, "model"))
             continue
