@@ -190,3 +190,19 @@ def test_the_elbow_turns_to_spare_the_wrist():
         synth.SWIVEL = hanging
     assert abs(deviation(turned)) < abs(deviation(straight_down)) - 10
     assert turned.joints[2, R_ELBOW, 1] > straight_down.joints[2, R_ELBOW, 1]   # lifted
+
+
+def _handedness(hand: np.ndarray) -> np.ndarray:
+    """Sign of (wrist → middle tip) · ((wrist → index knuckle) × (wrist → pinky knuckle)) per
+    frame: a left hand and a right hand have opposite signs."""
+    w = hand[:, 0]
+    return np.sign(np.einsum("ti,ti->t", hand[:, 12] - w, np.cross(hand[:, 5] - w, hand[:, 17] - w)))
+
+
+def test_the_left_hand_is_a_mirror_image_of_the_right_not_a_second_right_hand():
+    seq = synthesise(sign("symmlr flathand extfingeru palml chest"))
+    right, left = seq.joints[:, 29:50], seq.joints[:, 8:29]
+    np.testing.assert_allclose(left * [-1, 1, 1], right, atol=1e-5)
+    assert (_handedness(left) == -_handedness(right)).all()
+    one_handed = synthesise(sign("finger2 extfingeru palml chest"))   # the other hand at rest
+    assert (_handedness(one_handed.joints[:, 8:29]) == -_handedness(one_handed.joints[:, 29:50])).all()

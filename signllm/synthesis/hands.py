@@ -26,6 +26,10 @@ BENDINGS = {None: (0, 0, 0), "halfbent": (.5, 0, 0), "bent": (1, 0, 0), "round":
 # ASL bend base / middle / tip by 0.47–0.58 / 1.15–1.46 / 0.29–0.63 × 90° (A: 0.59–0.67 /
 # 0.98–1.48 / 0.26–0.33); SignON's (1, 1, 1) bent the knuckle twice as far as real hands do.
 CLOSED = (0.55, 1.3, 0.45)
+# An extended finger. Measured on the same real hands (40 extended fingers of B, U, H, Ü, V, D,
+# G, Z, L): base / middle / tip joints at 11 / 1 / -6° (a relaxed extension, the tip a little
+# over-straight); dead straight (0, 0, 0) before.
+STRAIGHT = (0.125, 0.015, -0.065)
 # Thumb: (base direction, curl direction, flex1, flex2) in the hand frame.
 THUMBS = {"along": ((0.75, 0.1, 0.65), (0.6, 0.0, -0.3), 0.1, 0.1),
           "out": ((0.35, 0.0, 0.94), (0.9, 0.0, 0.0), 0.0, 0.0),
@@ -40,18 +44,27 @@ THUMBS = {"along": ((0.75, 0.1, 0.65), (0.6, 0.0, -0.3), 0.1, 0.1),
           "opposed": ((0.5, 0.75, 0.2), (0.8, 0.3, -0.3), 0.3, 0.3)}
 # base → (flexion of fingers 2–5, spread, default thumb)
 BASES = {"fist": ((CLOSED,) * 4, False, "across"),
-         "flat": (((0, 0, 0),) * 4, False, "along"),
-         "finger2": (((0, 0, 0), CLOSED, CLOSED, CLOSED), False, "across"),
-         "finger23": (((0, 0, 0), (0, 0, 0), CLOSED, CLOSED), False, "across"),
-         "finger23spread": (((0, 0, 0), (0, 0, 0), CLOSED, CLOSED), True, "across"),
-         "finger2345": (((0, 0, 0),) * 4, True, "open"),
+         "flat": ((STRAIGHT,) * 4, False, "along"),
+         "finger2": ((STRAIGHT, CLOSED, CLOSED, CLOSED), False, "across"),
+         "finger23": ((STRAIGHT, STRAIGHT, CLOSED, CLOSED), False, "across"),
+         "finger23spread": ((STRAIGHT, STRAIGHT, CLOSED, CLOSED), True, "across"),
+         "finger2345": ((STRAIGHT,) * 4, True, "open"),
          "pinch12": (((.55, .5, .35), CLOSED, CLOSED, CLOSED), False, "opposed"),
-         "pinch12open": (((.55, .5, .35), (0, 0, 0), (0, 0, 0), (0, 0, 0)), True, "opposed"),
+         "pinch12open": (((.55, .5, .35), STRAIGHT, STRAIGHT, STRAIGHT), True, "opposed"),
          "pinchall": (((.55, .5, .35),) * 4, False, "opposed"),
          "cee12": (((.35, .35, .25), CLOSED, CLOSED, CLOSED), False, "open"),
-         "cee12open": (((.35, .35, .25), (0, 0, 0), (0, 0, 0), (0, 0, 0)), True, "open"),
+         "cee12open": (((.35, .35, .25), STRAIGHT, STRAIGHT, STRAIGHT), True, "open"),
          "ceeall": (((.35, .35, .25),) * 4, False, "open")}
-SPLAY = np.radians([8.0, 0.0, -8.0, -16.0])
+# Finger directions in the palm plane (radians, + toward the thumb) of fingers 2–5. Together:
+# the mean direction (knuckle → tip) of the extended, unspread fingers of the real B, U, H and Ü
+# (DSGS, DGS, ASL; 11 hands for the index and middle, 3 for ring and pinky), measured from the
+# wrist → middle-knuckle axis as `handshape_check` does (this model's axis is 2.5° toward the
+# thumb of its x): real hands lean 8–13° toward the pinky; the old 2 / 0 / -2 / -4° did not.
+TOGETHER = np.radians([-11.0, -7.4, -8.6, -5.9])
+# Spread hands add SignON-style offsets, except V, whose index and middle are the mean real V
+# (DSGS, DGS: 3.0 and -18.5° on that axis); the old V (index 8° from the middle) was named U.
+SPREAD = np.radians([6.0, 0.0, -6.0, -12.0])
+SPREAD_BY_BASE = {"finger23spread": np.radians([5.4, -16.0, -8.6, -5.9]) - TOGETHER}
 OPENING = {"slack": 0.6, "tight": 1.4}   # a cee's flexion × this: wider / narrower
 CROSS_SPLAY = np.radians(-20.0)          # a finger crossed over its neighbour toward the pinky
 N_PARAMS = 12 + 4 + 8
@@ -92,7 +105,7 @@ def shape_params(handshape, unsupported: list | None = None) -> np.ndarray:
     opening = OPENING.get(getattr(handshape, "opening", None), 1.0) if base.startswith("cee") \
         else 1.0
     flex[~np.all(flex == CLOSED, axis=1)] *= opening
-    splay = SPLAY * (1.0 if spread else 0.25)
+    splay = TOGETHER + (SPREAD_BY_BASE.get(base, SPREAD) if spread else 0.0)
     _, pair = getattr(handshape, "finger_contact", ()) or (None, ())
     if 1 in pair:
         thumb = "opposed"                    # the thumb meets the other finger's part

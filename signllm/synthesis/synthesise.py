@@ -462,11 +462,9 @@ def _hand_joints(states: list[HandState], body: Body, right: bool):
     """(wrist positions, 21 hand points, hand frames) per frame; the hand part sits at the
     state's point."""
     frames = np.stack([_frame(s.finger, s.palm) for s in states])
-    if not right:   # the left hand's frame is mirrored: its thumb side is the other way
+    if not right:   # a left hand is a mirror image: its thumb side is -(finger × palm)
         frames[:, :, 2] *= -1
     local = hand_points(np.stack([s.shape for s in states]), body.hand_scale)
-    if not right:
-        local = local * np.array([1, 1, -1])
     world = np.einsum("tij,tkj->tki", frames, local)
     anchor = np.stack([_anchor(w, s, right) for w, s in zip(world, states)])
     wrist = np.stack([s.point for s in states]) - anchor
