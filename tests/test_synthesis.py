@@ -206,3 +206,21 @@ def test_the_left_hand_is_a_mirror_image_of_the_right_not_a_second_right_hand():
     assert (_handedness(left) == -_handedness(right)).all()
     one_handed = synthesise(sign("finger2 extfingeru palml chest"))   # the other hand at rest
     assert (_handedness(one_handed.joints[:, 8:29]) == -_handedness(one_handed.joints[:, 29:50])).all()
+
+
+def test_the_other_hands_own_directions_after_hamplus_are_the_signers_not_mirrored():
+    # TREE-like: the dominant index up, the other hand's index written "right": it points to the
+    # signer's right (-X), across the body, as written; only symmetry operators mirror
+    seq = synthesise(sign("finger2 parbegin extfingeru palml plus extfingerr palmd parend chest"))
+    left = seq.joints[2, 8:29]
+    pointing = left[8] - left[5]
+    assert pointing[0] < -0.8 * np.linalg.norm(pointing)
+    mirrored = synthesise(sign("symmlr finger2 extfingerr palmd chest")).joints[2, 8:29]
+    assert (mirrored[8] - mirrored[5])[0] > 0        # under hamsymmlr it points left
+
+
+def test_the_other_hands_own_movement_after_hamplus_is_not_mirrored():
+    # the hands move toward each other: right hand to the left, left hand to the right
+    seq = synthesise(sign("finger2 extfingeru palml chest parbegin movel plus mover parend"))
+    assert seq.joints[-1, 4, 0] - seq.joints[0, 4, 0] > 0.03     # right wrist: +X (left)
+    assert seq.joints[-1, 7, 0] - seq.joints[0, 7, 0] < -0.03    # left wrist: -X (right)

@@ -178,13 +178,16 @@ def palm_about(finger: np.ndarray, palm: np.ndarray) -> np.ndarray:
 
 
 class _Animator:
-    def __init__(self, body: Body, unsupported: list, mirror: bool):
+    def __init__(self, body: Body, unsupported: list, mirror: bool, absolute: bool = False):
+        """`mirror`: this is the left hand, whose body sides mirror (`hamlrat` is its own
+        side); its directions mirror too unless `absolute` (its own notated values)."""
         self.body, self.unsupported, self.mirror = body, unsupported, mirror
+        self.flip = mirror and not absolute
         self.other: _Hand | None = None   # the other hand, for sites on it or on its arm
 
     def vec(self, code: str | None, between: str | None = None) -> np.ndarray | None:
         v = direction(code, between)
-        if v is not None and self.mirror:
+        if v is not None and self.flip:
             v = v * np.array([-1, 1, 1])
         return v
 
@@ -263,7 +266,7 @@ class _Animator:
             if m.curve in ("l", "u", "r", "d"):
                 bulge = self.vec(m.curve) * 0.15 * length
             wave = m.curve in ("wavy", "zigzag")
-            side = _wave_side(v, m.wave_plane, self.mirror)
+            side = _wave_side(v, m.wave_plane, self.flip)
 
             def change(s, e):
                 off = v * length * e + bulge * np.sin(np.pi * e)
@@ -667,12 +670,13 @@ def synthesise(sign: d.SignDescription, *, fps: float = 25.0, body: Body | None 
         return _compound(sign, fps, body, left_handed)
     unsupported: list[str] = list(sign.unsupported)
     right, left = _Animator(body, unsupported, False), _Animator(body, unsupported, True)
+    own = _Animator(body, unsupported, True, absolute=True)   # directions after `hamplus`
     dom = _Hand(right.place(sign.dominant, None), fps)
     mirrored = sign.symmetry is not None
     if "nonipsi" in sign.symmetry_mods:
         unsupported.append("symmetry modifier nonipsi")
     if sign.nondominant is not None:
-        other = _Hand(left.place(sign.nondominant, left.place(sign.dominant, None)), fps)
+        other = _Hand(own.place(sign.nondominant, left.place(sign.dominant, None)), fps)
     elif mirrored:
         other = _Hand(left.place(sign.dominant, None), fps)
     else:
@@ -682,14 +686,14 @@ def synthesise(sign: d.SignDescription, *, fps: float = 25.0, body: Body | None 
         _meet_at_midline(dom, other, body, sign.constellation and sign.constellation.contact)
     elif sign.constellation is not None or (loc is not None and loc.site in HAND_SITES + ARM_SITES):
         _on_other_hand(dom, other, sign, body)
-    right.other, left.other = other, dom
+    right.other, left.other, own.other = other, dom, dom
     dom.hold(HOLD_START)
     other.hold(HOLD_START)
     movement = sign.movement
     first = len(dom.states) - 1
     right.move(dom, movement.dominant if isinstance(movement, d.SplitHands) else movement)
     if isinstance(movement, d.SplitHands):
-        left.move(other, movement.nondominant)
+        own.move(other, movement.nondominant)
     elif mirrored:
         _follow(other, dom.states[first:], sign)
     if movement is None and sign.nonmanual.head:   # only the head moves (SCHLAFEN tilts onto
