@@ -101,12 +101,12 @@ def _body_scale(K: np.ndarray, valid: np.ndarray, rest_kp: np.ndarray) -> float 
     arm and shoulder bones where they are seen, the hands' only without them — 40 finger bones
     would outvote them, and a model's averaged hands come out small (a DSGS sentence's hands
     at 0.48x made the whole body 2.1x too big)."""
-    seen = [(c, p) for c, p in enumerate(PROMPT2SIGN_50.parents)
-            if p >= 0 and (valid[:, c] & valid[:, p]).any()]
-    arms = [(c, p) for c, p in seen if c < L_HAND[0]]
+    bones = [(c, p, valid[:, c] & valid[:, p]) for c, p in enumerate(PROMPT2SIGN_50.parents)
+             if p >= 0]
+    seen = [bone for bone in bones if bone[2].any()]
+    arms = [bone for bone in seen if bone[0] < L_HAND[0]]
     ratios = []
-    for c, p in arms or seen:
-        both = valid[:, c] & valid[:, p]
+    for c, p, both in arms or seen:
         obs = np.median(np.linalg.norm(K[both, c] - K[both, p], axis=-1))
         exp = np.linalg.norm(rest_kp[c] - rest_kp[p])
         if exp > 1e-3 and obs > 0:

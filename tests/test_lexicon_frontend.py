@@ -63,7 +63,8 @@ def _lexicon_model(glosses: list[str]) -> SignLLMModel:
 
 
 def test_a_checkpoint_with_the_lexicon_front_end_signs_the_plan_gloss():
-    model = ckpt.from_dict(_lexicon_model(["KIND APFEL KOCHEN .", "A-N-N-A MANN"]).to_dict())   # the front-end survives the checkpoint round trip
+    model = _lexicon_model(["KIND APFEL KOCHEN .", "A-N-N-A MANN"])
+    model = ckpt.from_dict(model.to_dict())   # the front-end survives the checkpoint round trip
     assert model.frontend == "lexicon"
     info, ids = SignLLMGenerator(model).prepare("Kind Apfel kochen .", SGG)
     assert info.gloss == "KIND APFEL KOCHEN ." and ids

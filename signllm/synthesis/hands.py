@@ -61,10 +61,10 @@ BASES = {"fist": ((CLOSED,) * 4, False, "across"),
 # wrist → middle-knuckle axis as `handshape_check` does (this model's axis is 2.5° toward the
 # thumb of its x): real hands lean 8–13° toward the pinky; the old 2 / 0 / -2 / -4° did not.
 TOGETHER = np.radians([-11.0, -7.4, -8.6, -5.9])
-# Spread hands add SignON-style offsets, except V, whose index and middle are the mean real V
-# (DSGS, DGS: 3.0 and -18.5° on that axis); the old V (index 8° from the middle) was named U.
+# Spread hands add SignON-style offsets, except V, whose index and middle turn to the mean real
+# V (DSGS, DGS: 3.0 and -18.5° on that axis); the old V (index 8° from the middle) was named U.
 SPREAD = np.radians([6.0, 0.0, -6.0, -12.0])
-SPREAD_BY_BASE = {"finger23spread": np.radians([5.4, -16.0, -8.6, -5.9]) - TOGETHER}
+SPREAD_BY_BASE = {"finger23spread": np.radians([16.4, -8.6, 0.0, 0.0])}
 OPENING = {"slack": 0.6, "tight": 1.4}   # a cee's flexion × this: wider / narrower
 CROSS_SPLAY = np.radians(-20.0)          # a finger crossed over its neighbour toward the pinky
 N_PARAMS = 12 + 4 + 8
