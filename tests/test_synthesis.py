@@ -8,7 +8,8 @@ from signllm.notation import Manner, Straight, parse_hamnosys
 from signllm.notation.symbols import to_unicode
 from signllm.skeleton import L_WRIST, R_ELBOW, R_WRIST
 from signllm.synthesis import Body, synthesise
-from signllm.synthesis.synthesise import ARM_RADIUS
+from signllm.synthesis.body import body_site
+from signllm.synthesis.synthesise import ARM_RADIUS, DISTANCE, SLACK, _Animator, _strain
 
 R_TIP = {2: 29 + 8, 3: 29 + 12}   # right hand (dominant): OpenPose tips of index, middle
 R_THUMB_TIP, R_HAND0 = 29 + 4, 29
@@ -224,3 +225,21 @@ def test_the_other_hands_own_movement_after_hamplus_is_not_mirrored():
     seq = synthesise(sign("finger2 extfingeru palml chest parbegin movel plus mover parend"))
     assert seq.joints[-1, 4, 0] - seq.joints[0, 4, 0] > 0.03     # right wrist: +X (left)
     assert seq.joints[-1, 7, 0] - seq.joints[0, 7, 0] < -0.03    # left wrist: -X (right)
+
+
+def test_a_roughly_placed_hand_moves_at_most_its_slack_to_ease_the_wrist():
+    body = Body()
+    desc = sign("flathand extfingeru palml chest")             # no contact: 0.12 m in front
+    placed = _Animator(body, [], False).place(desc.dominant, None)
+    site, normal = body_site(body, "chest", None)
+    notated = replace(placed, point=site + normal * DISTANCE[None])
+    assert 0 < np.linalg.norm(placed.point - notated.point) <= SLACK + 1e-9
+    assert _strain(body, [placed], True)[0] < _strain(body, [notated], True)[0]
+
+
+def test_a_touching_hand_stays_on_its_site():
+    body = Body()
+    desc = sign("flathand extfingeru palml chest touch")
+    placed = _Animator(body, [], False).place(desc.dominant, None)
+    site, normal = body_site(body, "chest", None)
+    assert np.allclose(placed.point, site + normal * DISTANCE["touch"])

@@ -5,7 +5,8 @@ is, its extended-finger and palm directions, its shape parameters (`hands.py`). 
 posture comes from the notation (a body site of `body.py` plus the contact distance along the
 site's normal, or neutral space); each movement of the tree is a phase that changes the state
 over its duration with smoothstep easing; the arm is solved by two-bone IK with the elbow down
-and out. The other hand mirrors the dominant one under a symmetry operator, takes its own
+and out, and a location given only roughly (neutral space, no contact) settles within a slack
+where that arm bends the wrist least. The other hand mirrors the dominant one under a symmetry operator, takes its own
 posture when the notation gives one, and otherwise rests low in front of the body.
 
 Durations (seconds; SignON's slots as a starting point): hold at the start 0.15, a straight
@@ -59,6 +60,15 @@ ARM_APPROACH = {"upperarm": (-0.5, 0.3, 1.0), "elbowinside": (-0.3, 0.3, 1.0),
 SWIVEL = np.radians(np.arange(-30, 81, 10))
 WRIST_FLEX, WRIST_DEVIATION, SWIVEL_SCALE, SWIVEL_SOFTNESS = np.radians(60), np.radians(25), \
     np.radians(60), 0.1
+# How far a roughly given location (neutral space, a site without contact or "close" to it) may
+# move for the arm's comfort: half the spacing between neighbouring notated locations (the
+# lateral variants 0.07 m apart; close 0.05 and unspecified 0.12 m from the surface).
+SLACK = 0.035
+NEUTRAL_SLACK = 0.08   # neutral space: a region in front of the torso, lower to upper chest
+SLACK_CONTACTS = (None, "close")
+_GRID = np.stack(np.meshgrid(*[np.linspace(-1, 1, 5)] * 3, indexing="ij"), -1).reshape(-1, 3)
+_BALL = _GRID[(_GRID ** 2).sum(1) <= 1]   # candidate offsets, in units of the slack
+_MOVED = (_BALL ** 2).sum(1)   # moving the whole slack costs as much as a wrist at WRIST_FLEX
 OUT = np.array([0.0, 0.0, 1.0])   # away from the signer: the finger direction palms are read in
 REST_WRIST = np.array([-0.17, -0.5, 0.17])   # dominant wrist at rest: low, in front of the hip
 
@@ -206,13 +216,27 @@ class _Animator:
         if loc is None:
             point = state.point if state else self.neutral()
             part, fingers = (state.part, state.fingers) if state else (None, ())
+            if state is None:
+                return self.settle(HandState(point, finger, palm, shape), NEUTRAL_SLACK)
         else:
             (point, normal), part, fingers = self.site(loc), loc.hand_part, loc.hand_fingers
-            return HandState(point, finger, palm, shape, part, fingers, loc.hand_side,
-                             loc.hand_between, normal)
+            placed = HandState(point, finger, palm, shape, part, fingers, loc.hand_side,
+                               loc.hand_between, normal)
+            if loc.site in (None, "neutral"):   # a contact there is with the other hand
+                return self.settle(placed, NEUTRAL_SLACK)
+            on_body = loc.site not in HAND_SITES + ARM_SITES
+            return self.settle(placed, SLACK) if on_body and loc.contact in SLACK_CONTACTS \
+                else placed
         return HandState(point, finger, palm, shape, part, fingers,
                          state.part_side if state else None, state.between if state else (),
                          state.normal if state else None)
+
+    def settle(self, state: HandState, slack: float) -> HandState:
+        """The state moved by at most `slack` to where the best elbow bends the wrist least:
+        a location the notation gives only roughly is where a signer's arm holds it easily."""
+        states = [replace(state, point=state.point + o) for o in slack * _BALL]
+        cost = _strain(self.body, states, not self.mirror) + _MOVED
+        return states[int(np.argmin(cost))]
 
     def neutral(self) -> np.ndarray:
         return NEUTRAL * np.array([-1 if self.mirror else 1, 1, 1])
@@ -420,10 +444,39 @@ def _arm(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, rig
          hand: np.ndarray | None = None, body: Body | None = None):
     """Two-bone IK (vectorised over frames); wrist clamped to the reach. The elbow hangs down
     and out; given the hand's frames (T, 3, 3: finger, palm, thumb side), it turns about the
-    shoulder–wrist line (`SWIVEL`) to keep the wrist inside what a wrist bends (`WRIST_FLEX`,
-    `WRIST_DEVIATION`): a signer lifts the elbow for a palm turned in rather than break the
-    wrist (which the avatar's wrist limits would refuse). Never into the torso, never much
-    above the shoulder; a soft minimum over the candidates keeps the elbow moving smoothly."""
+    shoulder–wrist line (`SWIVEL`) to keep the wrist inside what a wrist bends (`_swivel`):
+    a signer lifts the elbow for a palm turned in rather than break the wrist (which the
+    avatar's wrist limits would refuse). A soft minimum over the candidates keeps the elbow
+    moving smoothly."""
+    centre, h, perp, side, reached = _elbow_circle(shoulder, wrist, upper, fore, right)
+    if hand is None:
+        return centre + perp * h, reached
+    cost = _swivel_cost(shoulder, centre, h, perp, side, reached, hand, body)
+    weights = np.exp(-(cost - cost.min(1, keepdims=True)) / SWIVEL_SOFTNESS)
+    theta = (weights @ SWIVEL / weights.sum(1))[:, None]
+    return centre + h * (np.cos(theta) * perp + np.sin(theta) * side), reached
+
+
+def arm_strain(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, right: bool,
+               hand: np.ndarray, body: Body | None = None) -> np.ndarray:
+    """(T,) how hard the best elbow still bends the wrist for these wrists and hand frames
+    (1 = a wrist bent as far as `WRIST_FLEX`): what a placement with slack minimises."""
+    circle = _elbow_circle(shoulder, wrist, upper, fore, right)
+    return _swivel_cost(shoulder, *circle, hand, body).min(1)
+
+
+def _strain(body: Body, states: list[HandState], right: bool) -> np.ndarray:
+    """(N,) `arm_strain` of each candidate state, and a large cost for a hand inside the
+    body."""
+    wrist, points, frames = _hand_joints(states, body, right)
+    cost = arm_strain(body.shoulder(right), wrist, body.upper_arm, body.forearm, right, frames,
+                      body)
+    return cost + 100 * body.inside_body(points).any(1)
+
+
+def _elbow_circle(shoulder, wrist, upper, fore, right):
+    """The circle the elbow can turn on: (centre, radius, down-and-out direction, its
+    outward-turn direction, the wrist clamped to the reach)."""
     to = wrist - shoulder
     dist = np.linalg.norm(to, axis=-1, keepdims=True)
     reach = (upper + fore) * 0.999
@@ -434,14 +487,16 @@ def _arm(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, rig
     perp = _unit_rows(hint - (axis @ hint)[..., None] * axis)
     a = (upper ** 2 + dist ** 2 - fore ** 2) / (2 * dist)
     h = np.sqrt(np.maximum(upper ** 2 - a ** 2, 0))
-    centre, reached = shoulder + axis * a, shoulder + to
-    if hand is None:
-        return centre + perp * h, reached
     out = np.array([-1.0 if right else 1.0, 0, 0])   # the elbow's outward turn
     side = out - (axis @ out)[..., None] * axis - ((out * perp).sum(-1))[..., None] * perp
     side = np.where(np.linalg.norm(side, axis=-1, keepdims=True) > 1e-6, side,
                     cross(axis, perp))
-    side = _unit_rows(side)
+    return shoulder + axis * a, h, perp, _unit_rows(side), shoulder + to
+
+
+def _swivel_cost(shoulder, centre, h, perp, side, reached, hand, body):
+    """(T, S) cost of each `SWIVEL` turn: the wrist's bend against `WRIST_FLEX` /
+    `WRIST_DEVIATION`, the turn itself, an elbow much above the shoulder or in the torso."""
     cos, sin = np.cos(SWIVEL)[None, :, None], np.sin(SWIVEL)[None, :, None]
     elbows = centre[:, None] + h[:, None] * (cos * perp[:, None] + sin * side[:, None])
     forearm = _unit_rows(reached[:, None] - elbows)
@@ -452,9 +507,7 @@ def _arm(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, rig
             + 10 * (np.maximum(elbows[..., 1] - shoulder[1] - 0.05, 0) / 0.05) ** 2)
     if body is not None:
         cost = cost + 100 * body.inside_body(elbows)
-    weights = np.exp(-(cost - cost.min(1, keepdims=True)) / SWIVEL_SOFTNESS)
-    theta = (weights @ SWIVEL / weights.sum(1))[:, None]
-    return centre + h * (np.cos(theta) * perp + np.sin(theta) * side), reached
+    return cost
 
 
 def _unit_rows(v: np.ndarray) -> np.ndarray:
@@ -584,6 +637,20 @@ def _on_other_hand(dom: _Hand, other: _Hand, sign: d.SignDescription, body: Body
         dom.states[-1] = replace(dom.last, part=hands.dominant_part,
                                  fingers=hands.dominant_fingers, between=hands.dominant_between)
     dom.states[-1] = replace(dom.last, point=point)
+    other_loc = sign.nondominant.location if sign.nondominant else None
+    if site not in ARM_SITES and (other_loc is None or other_loc.site in (None, "neutral")):
+        _settle_pair(dom, other, body)   # (a site on the arm stays with the shoulder)
+
+
+def _settle_pair(dom: _Hand, other: _Hand, body: Body) -> None:
+    """Two hands that meet in neutral space move together (by at most `NEUTRAL_SLACK`) to
+    where both arms hold them most easily, as `_Animator.settle` does for one hand."""
+    shifts = NEUTRAL_SLACK * _BALL
+    cost = _MOVED + sum(_strain(body, [replace(h.last, point=h.last.point + o) for o in shifts],
+                                right) for h, right in ((dom, True), (other, False)))
+    best = shifts[int(np.argmin(cost))]
+    for h in (dom, other):
+        h.states[-1] = replace(h.last, point=h.last.point + best)
 
 
 def _meet_at_midline(dom: _Hand, other: _Hand, body: Body, contact: str | None = None) -> None:
