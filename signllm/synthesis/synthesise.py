@@ -6,8 +6,9 @@ posture comes from the notation (a body site of `body.py` plus the contact dista
 site's normal, or neutral space); each movement of the tree is a phase that changes the state
 over its duration with smoothstep easing; the arm is solved by two-bone IK with the elbow down
 and out, and a location given only roughly (neutral space, no contact) settles within a slack
-where that arm bends the wrist least. The other hand mirrors the dominant one under a symmetry operator, takes its own
-posture when the notation gives one, and otherwise rests low in front of the body.
+where that arm bends the wrist least. The other hand mirrors the dominant one under a
+symmetry operator, takes its own posture when the notation gives one, and otherwise rests low
+in front of the body.
 
 Durations (seconds; SignON's slots as a starting point): hold at the start 0.15, a straight
 movement 0.3, a circle 0.5, a posture change 0.3, a local movement 0.5, final hold 0.2; `fast`
@@ -444,7 +445,7 @@ def _arm(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, rig
          hand: np.ndarray | None = None, body: Body | None = None):
     """Two-bone IK (vectorised over frames); wrist clamped to the reach. The elbow hangs down
     and out; given the hand's frames (T, 3, 3: finger, palm, thumb side), it turns about the
-    shoulder–wrist line (`SWIVEL`) to keep the wrist inside what a wrist bends (`_swivel`):
+    shoulder–wrist line (`SWIVEL`) to keep the wrist inside what a wrist bends (`_swivel_cost`):
     a signer lifts the elbow for a palm turned in rather than break the wrist (which the
     avatar's wrist limits would refuse). A soft minimum over the candidates keeps the elbow
     moving smoothly."""
@@ -457,20 +458,12 @@ def _arm(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, rig
     return centre + h * (np.cos(theta) * perp + np.sin(theta) * side), reached
 
 
-def arm_strain(shoulder: np.ndarray, wrist: np.ndarray, upper: float, fore: float, right: bool,
-               hand: np.ndarray, body: Body | None = None) -> np.ndarray:
-    """(T,) how hard the best elbow still bends the wrist for these wrists and hand frames
-    (1 = a wrist bent as far as `WRIST_FLEX`): what a placement with slack minimises."""
-    circle = _elbow_circle(shoulder, wrist, upper, fore, right)
-    return _swivel_cost(shoulder, *circle, hand, body).min(1)
-
-
 def _strain(body: Body, states: list[HandState], right: bool) -> np.ndarray:
-    """(N,) `arm_strain` of each candidate state, and a large cost for a hand inside the
-    body."""
+    """(N,) how hard the best elbow still bends the wrist for each candidate state (1 = a
+    wrist bent as far as `WRIST_FLEX`), and a large cost for a hand inside the body."""
     wrist, points, frames = _hand_joints(states, body, right)
-    cost = arm_strain(body.shoulder(right), wrist, body.upper_arm, body.forearm, right, frames,
-                      body)
+    circle = _elbow_circle(body.shoulder(right), wrist, body.upper_arm, body.forearm, right)
+    cost = _swivel_cost(body.shoulder(right), *circle, frames, body).min(1)
     return cost + 100 * body.inside_body(points).any(1)
 
 
